@@ -1,0 +1,125 @@
+"""Batch preprocessing and augmentation on the GPU, on uint8 grayscale faces [B, H, W].
+
+One ``affine_grid``/``grid_sample`` does resize (48→64), random crop/zoom, rotation, translation and flip in
+a single resampling, so augmentation costs a few kernels per batch instead of a CPU worker pool.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F  # noqa: N812
+
+from kdcore.config import AugmentConfig
+
+# ResEmoteNet replicates grayscale into 3 channels and normalises with ImageNet statistics.
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+MODEL_INPUT_SIZE = 64
+
+
+def normalize(gray: torch.Tensor, *, channels_last: bool = False) -> torch.Tensor:
+    """Grayscale in [0, 1], [B, 1, H, W] → ImageNet-normalised 3-channel input [B, 3, H, W]."""
+    mean = gray.new_tensor(IMAGENET_MEAN).view(1, 3, 1, 1)
+    std = gray.new_tensor(IMAGENET_STD).view(1, 3, 1, 1)
+    x = (gray.expand(-1, 3, -1, -1) - mean) / std
+    return x.contiguous(memory_format=torch.channels_last) if channels_last else x.contiguous()
+
+
+def to_model_input(images: torch.Tensor, *, size: int = MODEL_INPUT_SIZE, channels_last: bool = False) -> torch.Tensor:
+    """Deterministic eval preprocessing: uint8 [B, H, W] → normalised float [B, 3, size, size]."""
+    gray = images.unsqueeze(1).float().div_(255)
+    if gray.shape[-1] != size or gray.shape[-2] != size:
+        gray = F.interpolate(gray, size=(size, size), mode="bilinear", align_corners=False)
+    return normalize(gray, channels_last=channels_last)
+
+
+def _uniform(n: int, low: float, high: float, device: torch.device, gen: torch.Generator | None) -> torch.Tensor:
+    return torch.rand(n, device=device, generator=gen) * (high - low) + low
+
+
+def random_affine(
+    gray: torch.Tensor, cfg: AugmentConfig, *, size: int, gen: torch.Generator | None = None
+) -> torch.Tensor:
+    """Random zoom, rotation, translation and flip in one resampling. [B, 1, H, W] → [B, 1, size, size]."""
+    n, dev = gray.shape[0], gray.device
+    scale = _uniform(n, cfg.crop_scale, 1.0, dev, gen)
+    angle = _uniform(n, -cfg.rotation_deg, cfg.rotation_deg, dev, gen) * (math.pi / 180)
+    shift = (torch.rand(n, 2, device=dev, generator=gen) * 2 - 1) * (cfg.translate * 2 + (1 - scale)[:, None])
+    flip = torch.ones(n, device=dev)
+    if cfg.flip:
+        flip = torch.where(torch.rand(n, device=dev, generator=gen) < 0.5, -flip, flip)
+    cos, sin = torch.cos(angle) * scale, torch.sin(angle) * scale
+    theta = torch.stack(
+        [torch.stack([cos * flip, -sin, shift[:, 0]], 1), torch.stack([sin * flip, cos, shift[:, 1]], 1)], 1
+    )
+    grid = F.affine_grid(theta, [n, 1, size, size], align_corners=False)
+    return F.grid_sample(gray, grid, mode="bilinear", padding_mode="border", align_corners=False)
+
+
+def random_erasing(x: torch.Tensor, prob: float, *, gen: torch.Generator | None = None) -> torch.Tensor:
+    """Zhong et al. (2020): blank one random box (2–33% of the area, aspect 0.3–3.3) per image with ``prob``."""
+    n, _, h, w = x.shape
+    dev = x.device
+    area = _uniform(n, 0.02, 0.33, dev, gen) * h * w
+    log_ratio = _uniform(n, math.log(0.3), math.log(1 / 0.3), dev, gen)
+    bh = (area * log_ratio.exp()).sqrt().clamp(1, h)
+    bw = (area / log_ratio.exp()).sqrt().clamp(1, w)
+    top = torch.rand(n, device=dev, generator=gen) * (h - bh)
+    left = torch.rand(n, device=dev, generator=gen) * (w - bw)
+    rows = torch.arange(h, device=dev).view(1, h, 1)
+    cols = torch.arange(w, device=dev).view(1, 1, w)
+    in_rows = (rows >= top.view(n, 1, 1)) & (rows < (top + bh).view(n, 1, 1))
+    in_cols = (cols >= left.view(n, 1, 1)) & (cols < (left + bw).view(n, 1, 1))
+    inside = in_rows & in_cols & (torch.rand(n, device=dev, generator=gen) < prob).view(n, 1, 1)
+    noise = torch.rand(x.shape, device=dev, generator=gen)
+    return torch.where(inside.unsqueeze(1), noise, x)
+
+
+def augment_batch(
+    images: torch.Tensor,
+    cfg: AugmentConfig,
+    *,
+    size: int = MODEL_INPUT_SIZE,
+    channels_last: bool = False,
+    gen: torch.Generator | None = None,
+) -> torch.Tensor:
+    """Training preprocessing: uint8 [B, H, W] → augmented, normalised float [B, 3, size, size]."""
+    gray = random_affine(images.unsqueeze(1).float().div_(255), cfg, size=size, gen=gen)
+    if cfg.erasing > 0:
+        gray = random_erasing(gray, cfg.erasing, gen=gen)
+    return normalize(gray, channels_last=channels_last)
+
+
+def mix_batch(
+    x: torch.Tensor, y: torch.Tensor, cfg: AugmentConfig, num_classes: int, *, gen: torch.Generator | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mixup (Zhang et al., 2018) or CutMix (Yun et al., 2019) with ``mix_prob``; returns soft targets [B, K].
+
+    Returns hard targets [B] unchanged when no mixing happens, so CE and DKD keep their exact forms.
+    """
+    alphas = [a for a in (cfg.mixup_alpha, cfg.cutmix_alpha) if a > 0]
+    if not alphas or torch.rand(1, generator=gen).item() >= cfg.mix_prob:
+        return x, y
+    use_cutmix = cfg.cutmix_alpha > 0 and (cfg.mixup_alpha == 0 or torch.rand(1, generator=gen).item() < 0.5)
+    alpha = cfg.cutmix_alpha if use_cutmix else cfg.mixup_alpha
+    lam = float(torch.distributions.Beta(alpha, alpha).sample().item())
+    perm = torch.randperm(x.shape[0], device=x.device)
+    if use_cutmix:
+        x, lam = _cutmix(x, perm, lam)
+    else:
+        x = x * lam + x[perm] * (1 - lam)
+    one_hot = F.one_hot(y, num_classes).float()
+    return x, one_hot * lam + one_hot[perm] * (1 - lam)
+
+
+def _cutmix(x: torch.Tensor, perm: torch.Tensor, lam: float) -> tuple[torch.Tensor, float]:
+    h, w = x.shape[-2:]
+    cut_h, cut_w = int(h * math.sqrt(1 - lam)), int(w * math.sqrt(1 - lam))
+    cy, cx = int(torch.randint(h, (1,)).item()), int(torch.randint(w, (1,)).item())
+    top, bottom = max(cy - cut_h // 2, 0), min(cy + cut_h // 2, h)
+    left, right = max(cx - cut_w // 2, 0), min(cx + cut_w // 2, w)
+    x = x.clone()
+    x[..., top:bottom, left:right] = x[perm][..., top:bottom, left:right]
+    return x, 1 - (bottom - top) * (right - left) / (h * w)

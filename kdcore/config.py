@@ -1,0 +1,197 @@
+"""Run configuration as frozen dataclasses: one config for the CLI, the REST API and the web form.
+
+Standard library only, so the web process can validate a job without importing torch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+MODEL_NAMES = ("resemotenet", "mini_resemotenet_a", "mini_resemotenet_b", "mini_resemotenet_c", "mini_resemotenet")
+OPTIMIZERS = ("sgd", "adamw")
+KD_METHODS = ("kd", "dkd")
+DEVICES = ("auto", "cpu", "cuda")
+
+
+class ConfigError(ValueError):
+    """A config that cannot run; ``errors`` maps each field name to a message a user can act on."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+
+
+def _check(errors: dict[str, str], name: str, ok: bool, message: str) -> None:
+    if not ok and name not in errors:
+        errors[name] = message
+
+
+def _unknown_keys(cls: type, data: dict[str, Any]) -> None:
+    names = {f.name for f in fields(cls)}
+    extra = sorted(set(data) - names)
+    if extra:
+        raise ConfigError({key: f"unknown setting for {cls.__name__}" for key in extra})
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Where the faces come from and how validation is chosen when the dataset has no val split."""
+
+    path: str = ""
+    image_size: int = 48
+    val_fraction: float = 0.1
+    val_seed: int = 0
+
+    def errors(self) -> dict[str, str]:
+        """Field → message for every invalid value."""
+        errors: dict[str, str] = {}
+        _check(errors, "data.image_size", 16 <= self.image_size <= 256, f"must be in [16, 256], got {self.image_size}")
+        _check(errors, "data.val_fraction", 0 < self.val_fraction < 0.5, f"must be in (0, 0.5), got {self.val_fraction}")
+        return errors
+
+
+@dataclass(frozen=True)
+class AugmentConfig:
+    """GPU augmentation of training batches; evaluation never augments."""
+
+    flip: bool = True
+    crop_scale: float = 0.8  # smallest side fraction kept by the random resized crop
+    rotation_deg: float = 10.0
+    translate: float = 0.1
+    erasing: float = 0.25  # probability of one random-erasing box per image
+    mixup_alpha: float = 0.0
+    cutmix_alpha: float = 0.0
+    mix_prob: float = 0.5
+
+    def errors(self) -> dict[str, str]:
+        """Field → message for every invalid value."""
+        errors: dict[str, str] = {}
+        _check(errors, "augment.crop_scale", 0.3 <= self.crop_scale <= 1, f"must be in [0.3, 1], got {self.crop_scale}")
+        _check(errors, "augment.rotation_deg", 0 <= self.rotation_deg <= 45, "must be in [0, 45]")
+        _check(errors, "augment.erasing", 0 <= self.erasing <= 1, f"must be in [0, 1], got {self.erasing}")
+        _check(errors, "augment.mix_prob", 0 <= self.mix_prob <= 1, f"must be in [0, 1], got {self.mix_prob}")
+        _check(errors, "augment.mixup_alpha", self.mixup_alpha >= 0, "must be ≥ 0")
+        _check(errors, "augment.cutmix_alpha", self.cutmix_alpha >= 0, "must be ≥ 0")
+        return errors
+
+
+@dataclass(frozen=True)
+class DistillConfig:
+    """Knowledge distillation from one or more frozen teachers (logits averaged).
+
+    loss = α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + (1−α)·CE(s, y); ``method="dkd"`` swaps the KL term for
+    decoupled KD (Zhao et al., CVPR 2022) with weights ``dkd_alpha`` (target) and ``dkd_beta`` (non-target).
+    """
+
+    teacher_checkpoints: tuple[str, ...] = ()
+    temperature: float = 4.0
+    alpha: float = 0.9
+    method: str = "kd"
+    dkd_alpha: float = 1.0
+    dkd_beta: float = 8.0
+
+    def errors(self) -> dict[str, str]:
+        """Field → message for every invalid value."""
+        errors: dict[str, str] = {}
+        _check(errors, "distill.teacher_checkpoints", len(self.teacher_checkpoints) > 0, "name at least one teacher")
+        _check(errors, "distill.temperature", 0.5 <= self.temperature <= 20, f"must be in [0.5, 20], got {self.temperature}")
+        _check(errors, "distill.alpha", 0 <= self.alpha <= 1, f"must be in [0, 1], got {self.alpha}")
+        _check(errors, "distill.method", self.method in KD_METHODS, f"must be one of {', '.join(KD_METHODS)}")
+        return errors
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One training or distillation run (``distill`` set ⇒ distillation)."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    model: str = "mini_resemotenet_a"
+    width_mult: float | None = None  # only for "mini_resemotenet" (any width)
+    scale_head: bool = True
+    epochs: int = 30
+    batch_size: int = 128
+    lr: float = 0.1
+    optimizer: str = "sgd"
+    momentum: float = 0.9
+    weight_decay: float = 5e-4
+    warmup_epochs: float = 1.0
+    label_smoothing: float = 0.0
+    ema_decay: float = 0.0  # 0 disables the exponential moving average of weights
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+    distill: DistillConfig | None = None
+    seed: int = 0
+    device: str = "auto"
+    bf16: bool = True
+    channels_last: bool = True
+    eval_batch_size: int = 512
+    log_every: int = 20  # batch events every N steps (each one syncs the GPU)
+    checkpoint_every: int = 1  # epochs between resume checkpoints (out_dir/last.pt); 0 disables them
+
+    _nested: ClassVar[dict[str, type]] = {"data": DataConfig, "augment": AugmentConfig, "distill": DistillConfig}
+
+    @property
+    def is_distillation(self) -> bool:
+        """Whether a teacher guides this run."""
+        return self.distill is not None
+
+    def errors(self) -> dict[str, str]:
+        """Field → message for every invalid value, nested configs included."""
+        errors: dict[str, str] = {**self.data.errors(), **self.augment.errors()}
+        if self.distill is not None:
+            errors.update(self.distill.errors())
+        _check(errors, "model", self.model in MODEL_NAMES, f"unknown model {self.model!r}; expected one of {', '.join(MODEL_NAMES)}")
+        needs_width = self.model == "mini_resemotenet"
+        width_ok = (self.width_mult is not None and 0 < self.width_mult <= 1) if needs_width else self.width_mult is None
+        _check(errors, "width_mult", width_ok, "set width_mult in (0, 1] only for mini_resemotenet (any width)")
+        _check(errors, "epochs", 1 <= self.epochs <= 1000, f"must be in [1, 1000], got {self.epochs}")
+        _check(errors, "batch_size", 1 <= self.batch_size <= 4096, f"must be in [1, 4096], got {self.batch_size}")
+        _check(errors, "lr", 0 < self.lr <= 10, f"must be in (0, 10], got {self.lr}")
+        _check(errors, "optimizer", self.optimizer in OPTIMIZERS, f"must be one of {', '.join(OPTIMIZERS)}")
+        _check(errors, "weight_decay", 0 <= self.weight_decay < 1, "must be in [0, 1)")
+        _check(errors, "label_smoothing", 0 <= self.label_smoothing < 1, "must be in [0, 1)")
+        _check(errors, "ema_decay", 0 <= self.ema_decay < 1, "must be in [0, 1)")
+        _check(errors, "device", self.device in DEVICES, f"must be one of {', '.join(DEVICES)}")
+        _check(errors, "log_every", self.log_every >= 1, "must be ≥ 1")
+        _check(errors, "checkpoint_every", self.checkpoint_every >= 0, "must be ≥ 0 (0 disables resume checkpoints)")
+        _check(errors, "warmup_epochs", 0 <= self.warmup_epochs <= self.epochs, "must be in [0, epochs]")
+        return errors
+
+    def validate(self) -> TrainConfig:
+        """Return self, or raise ``ConfigError`` naming every bad field."""
+        errors = self.errors()
+        if errors:
+            raise ConfigError(errors)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (tuples become lists)."""
+        return json_ready(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        """Build and validate from a dict such as ``to_dict()`` made; unknown keys are errors."""
+        _unknown_keys(cls, data)
+        values = dict(data)
+        for name, sub in cls._nested.items():
+            if isinstance(values.get(name), dict):
+                _unknown_keys(sub, values[name])
+                values[name] = sub(**_tuples(values[name]))
+        try:
+            return cls(**values).validate()
+        except (TypeError, AttributeError) as exc:  # a wrongly typed value or section (e.g. "data": "x.csv")
+            raise ConfigError({"config": str(exc)}) from exc
+
+
+def _tuples(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+
+
+def json_ready(value: Any) -> Any:
+    """Tuples → lists, recursively, so configs survive a JSON round trip unchanged."""
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return value

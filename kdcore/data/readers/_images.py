@@ -1,0 +1,47 @@
+"""Decoding one image file into a uint8 [S, S] grayscale array with Pillow."""
+
+import io
+
+import numpy as np
+from PIL import Image
+
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".pgm", ".ppm"})
+
+
+class UnreadableImageError(Exception):
+    """An image file that Pillow cannot decode; readers skip it and record the message."""
+
+
+def is_image_name(filename: str) -> bool:
+    """Whether a file name has an image extension (case-insensitive)."""
+    return any(filename.lower().endswith(extension) for extension in IMAGE_EXTENSIONS)
+
+
+def decode_gray(data: bytes, size: int) -> np.ndarray:
+    """Decode image bytes to grayscale ``L`` at [size, size].
+
+    ``draft`` lets the JPEG decoder emit luma at a reduced DCT scale, which skips colour conversion and most of the
+    work for large photos. Non-square images are stretched, like ``torchvision``'s ``Resize((S, S))``: face datasets
+    ship crops that are already square or nearly so.
+
+    Raises:
+        UnreadableImageError: for corrupt, truncated or non-image bytes.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.draft("L", (size, size))
+            gray = image if image.mode == "L" else image.convert("L")
+            return np.asarray(resize_gray(gray, size), dtype=np.uint8)
+    except Exception as exc:  # Pillow's format plugins raise many exception types on malformed input.
+        raise UnreadableImageError(f"unreadable image ({type(exc).__name__}: {exc})") from exc
+
+
+def resize_gray(image: Image.Image, size: int) -> Image.Image:
+    """Resize to [size, size] unless already there (FER2013's 48x48 stays bit-exact at the default size).
+
+    Pillow's BILINEAR widens its filter when shrinking, so downscaling averages over the covered area instead of
+    aliasing the way a plain 2x2 bilinear lookup would.
+    """
+    if image.size == (size, size):
+        return image
+    return image.resize((size, size), Image.Resampling.BILINEAR)

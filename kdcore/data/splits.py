@@ -1,0 +1,75 @@
+"""Canonical split names, how each source names its splits, and the seeded validation split.
+
+Splits are stored as uint8 codes into ``SPLIT_NAMES`` (0 train, 1 val, 2 test) rather than strings: a code array is
+35 KB for FER2013, compares fast, and sorts in the train → val → test order that ``FaceArrays`` keeps.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from kdcore.data.errors import DatasetError
+
+if TYPE_CHECKING:
+    from kdcore.data.arrays import FaceArrays
+
+SPLIT_NAMES: tuple[str, ...] = ("train", "val", "test")
+TRAIN, VAL, TEST = 0, 1, 2
+
+_FOLDER_SPLITS = {"train": TRAIN, "training": TRAIN, "val": VAL, "valid": VAL, "validation": VAL, "test": TEST}
+# FER2013's own split record: the CSV ``Usage`` column, and the file-name prefix of its image-folder re-packagings.
+# PublicTest is the community's validation set and PrivateTest the held-out test set.
+_FER_USAGE = {"training": TRAIN, "publictest": VAL, "privatetest": TEST}
+
+
+def split_code(name: str) -> int:
+    """Code of a canonical split name; raises ValueError for anything else."""
+    if name not in SPLIT_NAMES:
+        raise ValueError(f"unknown split {name!r}, expected one of {', '.join(SPLIT_NAMES)}")
+    return SPLIT_NAMES.index(name)
+
+
+def folder_split(folder: str) -> int | None:
+    """Split code of a top folder such as ``train``, ``val``/``validation`` or ``test``; None when not a split."""
+    return _FOLDER_SPLITS.get(folder.lower())
+
+
+def fer_usage_split(usage: str) -> int | None:
+    """Split code of a FER2013 ``Usage`` value (Training, PublicTest, PrivateTest); None when unknown."""
+    return _FER_USAGE.get(usage.strip().lower())
+
+
+def fer_filename_split(filename: str) -> int | None:
+    """Split code from a ``PublicTest_``/``PrivateTest_`` file-name prefix, which outranks the folder.
+
+    The Kaggle re-packaging puts both test halves in one ``test/`` folder, so only the prefix tells them apart.
+    ``Training_`` is not used: a user who carved ``val/`` out of training images meant them as val.
+    """
+    prefix = filename.partition("_")[0]
+    code = fer_usage_split(prefix)
+    return code if code in (VAL, TEST) else None
+
+
+def validation_split(arrays: FaceArrays, *, fraction: float = 0.1, seed: int = 0) -> FaceArrays:
+    """Move a seeded, class-stratified ``fraction`` of the train images to val.
+
+    For datasets without a val split (RAF-DB, flat folders). Each class moves ``round(fraction * n)`` images but keeps
+    at least one in train, so class proportions in val match train and rare classes are never emptied. The choice
+    depends only on ``seed`` and the sorted order, so the same data and seed give the same split on every machine.
+
+    Raises:
+        DatasetError: when ``arrays`` already has val images.
+    """
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"fraction must be in (0, 1), got {fraction}")
+    if np.any(arrays.splits == VAL):
+        raise DatasetError(f"validation_split needs data without a val split, got {arrays.split_counts()['val']} val")
+    rng = np.random.default_rng(seed)
+    splits = arrays.splits.copy()
+    for label in range(len(arrays.class_names)):
+        candidates = np.flatnonzero((arrays.splits == TRAIN) & (arrays.labels == label))
+        count = min(int(np.floor(fraction * len(candidates) + 0.5)), max(len(candidates) - 1, 0))
+        splits[rng.permutation(candidates)[:count]] = VAL
+    return arrays.with_splits(splits)
