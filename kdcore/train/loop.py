@@ -270,7 +270,7 @@ def fit(
             run.callbacks.on_epoch_end(run.state, event)
             run.state.epoch += 1
             if last and cfg.checkpoint_every and run.state.epoch % cfg.checkpoint_every == 0:
-                torch.save(run.training_state(), last)
+                _save_atomically(run.training_state(), last)
         result = run.finish()
     except BaseException as error:
         run.callbacks.on_exception(run.state, error)
@@ -279,6 +279,13 @@ def fit(
         save_checkpoint(Path(out_dir) / "best.pt", result.model, result.config, checkpoint_meta(result))
     run.callbacks.on_fit_end(run.state, result)
     return result
+
+
+def _save_atomically(blob: dict[str, Any], path: Path) -> None:
+    """Write then rename, so a run killed mid-save never leaves a truncated resume file."""
+    tmp = path.with_suffix(".tmp")
+    torch.save(blob, tmp)
+    tmp.replace(path)
 
 
 def checkpoint_meta(result: FitResult) -> dict[str, Any]:
