@@ -5,7 +5,8 @@ Grayscale→3, RandomHorizontalFlip, ToTensor, Normalize), fp32, SGD. Ours: uint
 augmentation on the GPU, bf16 autocast, channels-last, batch 128. Same models, same epoch (all train images).
 Prints seconds per epoch and the ratios, measured side by side in one process.
 
-    python benchmarks/train_throughput.py --data ../shared/data/fer2013/fer2013.tar.xz --models resemotenet,mini_resemotenet_a
+    python benchmarks/train_throughput.py --data ../shared/data/fer2013/fer2013.tar.xz \
+        --models resemotenet,mini_resemotenet_a
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from torchvision import transforms
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kdcore.config import TrainConfig  # noqa: E402
-from kdcore.data import TRAIN, FaceArrays, read_faces  # noqa: E402
-from kdcore.models import create_model  # noqa: E402
-from kdcore.train import Callback, ProgressEvent, TrainState, fit  # noqa: E402
+from kdcore.config import TrainConfig
+from kdcore.data import TRAIN, FaceArrays, read_faces
+from kdcore.models import create_model
+from kdcore.train import Callback, ProgressEvent, TrainState, fit
 
 
 class FileFaces(Dataset):
@@ -38,13 +39,15 @@ class FileFaces(Dataset):
 
     def __init__(self, files: list[tuple[Path, int]]) -> None:
         self.files = files
-        self.transform = transforms.Compose([
-            transforms.Resize((64, 64)),
-            transforms.Grayscale(num_output_channels=3),
-            transforms.RandomHorizontalFlip(),
-            transforms.ToTensor(),
-            transforms.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225]),
-        ])  # fmt: skip
+        self.transform = transforms.Compose(
+            [
+                transforms.Resize((64, 64)),
+                transforms.Grayscale(num_output_channels=3),
+                transforms.RandomHorizontalFlip(),
+                transforms.ToTensor(),
+                transforms.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225]),
+            ]
+        )
 
     def __len__(self) -> int:
         return len(self.files)
@@ -72,8 +75,14 @@ def reference_epoch(model_name: str, files: list[tuple[Path, int]], workers: int
     model = create_model(model_name).to(device).train()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
-    loader = DataLoader(FileFaces(files), batch_size=16, shuffle=True, num_workers=workers,
-                        pin_memory=True, persistent_workers=workers > 0)  # fmt: skip
+    loader = DataLoader(
+        FileFaces(files),
+        batch_size=16,
+        shuffle=True,
+        num_workers=workers,
+        pin_memory=True,
+        persistent_workers=workers > 0,
+    )
 
     def step(x: torch.Tensor, y: torch.Tensor) -> None:
         loss = loss_fn(model(x.to(device, non_blocking=True)), y.to(device, non_blocking=True))
@@ -145,7 +154,8 @@ def main() -> None:
                 row[f"speedup_vs_{workers}w"] = round(ref / ours, 1)
             rows.append(row)
             print(json.dumps(row), flush=True)
-    print(f"\n{len(files)} training images per epoch on {torch.cuda.get_device_name() if device.type == 'cuda' else 'CPU'}")
+    device_name = torch.cuda.get_device_name() if device.type == "cuda" else "CPU"
+    print(f"\n{len(files)} training images per epoch on {device_name}")
     print("| model | " + " | ".join(k for k in rows[0] if k != "model") + " |")
     print("|---" * len(rows[0]) + "|")
     for row in rows:

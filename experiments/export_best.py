@@ -1,6 +1,6 @@
 """Copy the validation-best run of each given prefix as an fp16 checkpoint (the model that ships).
 
-    python experiments/export_best.py --runs runs --prefix b_kd_ --out $OUT/mini_resemotenet_b.pt
+python experiments/export_best.py --runs runs --prefix b_kd_ --out $OUT/mini_resemotenet_b.pt
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kdcore.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
+from kdcore.checkpoint import load_checkpoint, save_checkpoint
 
 
 def main() -> None:

@@ -36,7 +36,14 @@ def run_config(plan: dict[str, Any], run: dict[str, Any], runs_dir: Path) -> dic
     cfg = merge(plan.get("defaults", {}), run.get("config", {}))
     if run.get("teachers"):
         paths = [str(runs_dir / name / "best.pt") for name in run["teachers"]]
-        cfg = merge(cfg, {"distill": merge(plan.get("distill_defaults", {}), {**cfg.get("distill", {}), "teacher_checkpoints": paths})})
+        cfg = merge(
+            cfg,
+            {
+                "distill": merge(
+                    plan.get("distill_defaults", {}), {**cfg.get("distill", {}), "teacher_checkpoints": paths}
+                )
+            },
+        )
     return cfg
 
 
@@ -76,7 +83,9 @@ def run_phase(plan: dict[str, Any], phase: str, args: argparse.Namespace) -> Non
                 busy = [g for g, _ in active.values()]
                 gpu = min(gpus, key=busy.count)
                 cfg = run_config(plan, run, Path(args.runs))
-                proc = ctx.Process(target=_worker, args=(run["name"], cfg, args.arrays, str(Path(args.runs) / run["name"]), gpu, queue))
+                proc = ctx.Process(
+                    target=_worker, args=(run["name"], cfg, args.arrays, str(Path(args.runs) / run["name"]), gpu, queue)
+                )
                 proc.start()
                 active[run["name"]] = (gpu, proc)
             msg = queue.get()
@@ -85,7 +94,11 @@ def run_phase(plan: dict[str, Any], phase: str, args: argparse.Namespace) -> Non
             msg["wall_s"] = round(time.time() - started, 1)
             out.write(json.dumps(msg) + "\n")
             out.flush()
-            status = f"test={msg['metrics']['test']['accuracy']:.4f}" if msg["ok"] and msg["metrics"]["test"] else msg.get("error", "")[-400:]
+            status = (
+                f"test={msg['metrics']['test']['accuracy']:.4f}"
+                if msg["ok"] and msg["metrics"]["test"]
+                else msg.get("error", "")[-400:]
+            )
             print(f"[{msg['wall_s']:7.1f}s] {msg['name']} on gpu{gpu}: {status}", flush=True)
 
 

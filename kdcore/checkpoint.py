@@ -38,15 +38,24 @@ def save_checkpoint(
     """Write weights (fp16 if ``half``) and metadata atomically; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: (v.half() if half and v.is_floating_point() else v).detach().cpu() for k, v in model.state_dict().items()}
-    meta = {**meta, "kdcore_version": kdcore.__version__, "torch_version": str(torch.__version__), "dtype": "float16" if half else "float32"}
+    state = {
+        k: (v.half() if half and v.is_floating_point() else v).detach().cpu() for k, v in model.state_dict().items()
+    }
+    meta = {
+        **meta,
+        "kdcore_version": kdcore.__version__,
+        "torch_version": str(torch.__version__),
+        "dtype": "float16" if half else "float32",
+    }
     tmp = path.with_suffix(path.suffix + ".tmp")
     torch.save({"model": state, "config": config, "meta": meta}, tmp)
     tmp.replace(path)
     return path
 
 
-def load_checkpoint(path: str | Path, *, device: torch.device | str = "cpu") -> tuple[ResEmoteNet, dict[str, Any], dict[str, Any]]:
+def load_checkpoint(
+    path: str | Path, *, device: torch.device | str = "cpu"
+) -> tuple[ResEmoteNet, dict[str, Any], dict[str, Any]]:
     """Rebuild the model from a checkpoint (fp32, eval mode); returns (model, config, meta)."""
     try:
         blob = torch.load(path, map_location="cpu", weights_only=True)

@@ -32,7 +32,7 @@ def _unknown_keys(cls: type, data: dict[str, Any]) -> None:
     names = {f.name for f in fields(cls)}
     extra = sorted(set(data) - names)
     if extra:
-        raise ConfigError({key: f"unknown setting for {cls.__name__}" for key in extra})
+        raise ConfigError(dict.fromkeys(extra, f"unknown setting for {cls.__name__}"))
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,9 @@ class DataConfig:
         """Field → message for every invalid value."""
         errors: dict[str, str] = {}
         _check(errors, "data.image_size", 16 <= self.image_size <= 256, f"must be in [16, 256], got {self.image_size}")
-        _check(errors, "data.val_fraction", 0 < self.val_fraction < 0.5, f"must be in (0, 0.5), got {self.val_fraction}")
+        _check(
+            errors, "data.val_fraction", 0 < self.val_fraction < 0.5, f"must be in (0, 0.5), got {self.val_fraction}"
+        )
         return errors
 
 
@@ -96,7 +98,12 @@ class DistillConfig:
         """Field → message for every invalid value."""
         errors: dict[str, str] = {}
         _check(errors, "distill.teacher_checkpoints", len(self.teacher_checkpoints) > 0, "name at least one teacher")
-        _check(errors, "distill.temperature", 0.5 <= self.temperature <= 20, f"must be in [0.5, 20], got {self.temperature}")
+        _check(
+            errors,
+            "distill.temperature",
+            0.5 <= self.temperature <= 20,
+            f"must be in [0.5, 20], got {self.temperature}",
+        )
         _check(errors, "distill.alpha", 0 <= self.alpha <= 1, f"must be in [0, 1], got {self.alpha}")
         _check(errors, "distill.method", self.method in KD_METHODS, f"must be one of {', '.join(KD_METHODS)}")
         return errors
@@ -141,9 +148,16 @@ class TrainConfig:
         errors: dict[str, str] = {**self.data.errors(), **self.augment.errors()}
         if self.distill is not None:
             errors.update(self.distill.errors())
-        _check(errors, "model", self.model in MODEL_NAMES, f"unknown model {self.model!r}; expected one of {', '.join(MODEL_NAMES)}")
+        _check(
+            errors,
+            "model",
+            self.model in MODEL_NAMES,
+            f"unknown model {self.model!r}; expected one of {', '.join(MODEL_NAMES)}",
+        )
         needs_width = self.model == "mini_resemotenet"
-        width_ok = (self.width_mult is not None and 0 < self.width_mult <= 1) if needs_width else self.width_mult is None
+        width_ok = (
+            (self.width_mult is not None and 0 < self.width_mult <= 1) if needs_width else self.width_mult is None
+        )
         _check(errors, "width_mult", width_ok, "set width_mult in (0, 1] only for mini_resemotenet (any width)")
         _check(errors, "epochs", 1 <= self.epochs <= 1000, f"must be in [1, 1000], got {self.epochs}")
         _check(errors, "batch_size", 1 <= self.batch_size <= 4096, f"must be in [1, 4096], got {self.batch_size}")

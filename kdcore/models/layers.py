@@ -56,9 +56,7 @@ class SqueezeExcite(nn.Module):
 class ResidualBlock(nn.Module):
     """Basic residual block (He et al., 2016) with a 1×1 projection shortcut when the shape changes."""
 
-    def __init__(
-        self, in_ch: int, out_ch: int, *, stride: int, norm_layer: NormLayer, act_layer: ActLayer
-    ) -> None:
+    def __init__(self, in_ch: int, out_ch: int, *, stride: int, norm_layer: NormLayer, act_layer: ActLayer) -> None:
         super().__init__()
         self.conv1 = nn.Conv2d(in_ch, out_ch, kernel_size=3, stride=stride, padding=1)
         self.bn1 = norm_layer(out_ch)

@@ -57,12 +57,17 @@ class ResEmoteNet(nn.Module):
             return make_divisible(c * width_mult, channel_divisor)
 
         c1, c2, c3 = (scaled(c) for c in STEM_CHANNELS)
-        blocks = dict(norm_layer=norm_layer, act_layer=act_layer)
+        blocks: dict[str, Any] = {"norm_layer": norm_layer, "act_layer": act_layer}
         self.stem = nn.Sequential(
-            ConvBnAct(3, c1, **blocks), nn.MaxPool2d(2), nn.Dropout(drop_rate),
-            ConvBnAct(c1, c2, **blocks), nn.MaxPool2d(2), nn.Dropout(drop_rate),
-            ConvBnAct(c2, c3, **blocks), nn.MaxPool2d(2),
-        )  # fmt: skip
+            ConvBnAct(3, c1, **blocks),
+            nn.MaxPool2d(2),
+            nn.Dropout(drop_rate),
+            ConvBnAct(c1, c2, **blocks),
+            nn.MaxPool2d(2),
+            nn.Dropout(drop_rate),
+            ConvBnAct(c2, c3, **blocks),
+            nn.MaxPool2d(2),
+        )
         self.se = SqueezeExcite(c3, reduction=16)
         residual, in_ch = [], c3
         for out in RESIDUAL_CHANNELS:

@@ -121,7 +121,9 @@ class _Run:
         with torch.no_grad():
             return torch.stack([t(x).float() for t in self.teachers]).mean(0)
 
-    def train_step(self, images: torch.Tensor, labels: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    def train_step(
+        self, images: torch.Tensor, labels: torch.Tensor, gen: torch.Generator
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """One optimiser step; returns (loss, correct count) as device tensors (no sync)."""
         cfg = self.cfg
         set_lr(self.optimizer, lr_at(self.state.global_step, self.total_steps, self.warmup_steps, cfg.lr))
@@ -147,11 +149,18 @@ class _Run:
         elapsed_epoch = now - epoch_started
         per_epoch = elapsed_epoch / max(1e-9, steps_done / max(1, st.steps_per_epoch))
         return ProgressEvent(
-            kind=kind, epoch=st.epoch + 1, epochs=st.epochs, step=steps_done, steps_per_epoch=st.steps_per_epoch,
-            loss=loss, accuracy=acc, lr=self.optimizer.param_groups[0]["lr"],
+            kind=kind,
+            epoch=st.epoch + 1,
+            epochs=st.epochs,
+            step=steps_done,
+            steps_per_epoch=st.steps_per_epoch,
+            loss=loss,
+            accuracy=acc,
+            lr=self.optimizer.param_groups[0]["lr"],
             images_per_s=steps_done * self.batch_size / max(1e-9, elapsed_epoch),
-            elapsed_s=now - self.started, eta_s=max(0.0, (st.epochs - done) * per_epoch),
-        )  # fmt: skip
+            elapsed_s=now - self.started,
+            eta_s=max(0.0, (st.epochs - done) * per_epoch),
+        )
 
     def train_epoch(self) -> ProgressEvent:
         """One pass over shuffled training data; batch events every ``log_every`` steps."""
@@ -182,8 +191,15 @@ class _Run:
     def validate(self, event: ProgressEvent) -> None:
         """Evaluate on val, keep the best weights, record the epoch."""
         st, val = self.state, self.data.val
-        result = evaluate(self.eval_model, val.images, val.labels, num_classes=self.num_classes,
-                          batch_size=self.cfg.eval_batch_size, bf16=self.cfg.bf16, channels_last=self.cfg.channels_last)  # fmt: skip
+        result = evaluate(
+            self.eval_model,
+            val.images,
+            val.labels,
+            num_classes=self.num_classes,
+            batch_size=self.cfg.eval_batch_size,
+            bf16=self.cfg.bf16,
+            channels_last=self.cfg.channels_last,
+        )
         event.val_loss, event.val_accuracy, event.val_macro_f1 = result.loss, result.accuracy, result.report.macro_f1
         if result.accuracy > st.best_val_accuracy:
             st.best_val_accuracy, st.best_epoch = result.accuracy, st.epoch + 1
@@ -194,13 +210,18 @@ class _Run:
     def training_state(self) -> dict[str, Any]:
         """Everything needed to resume after the current epoch."""
         return {
-            "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
-            "ema": self.ema.module.state_dict() if self.ema else None, "best": self.best_state,
-            "ema_updates": self.ema.updates if self.ema else 0, "epoch": self.state.epoch,
-            "global_step": self.state.global_step, "history": self.state.history,
-            "best_val_accuracy": self.state.best_val_accuracy, "best_epoch": self.state.best_epoch,
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "ema": self.ema.module.state_dict() if self.ema else None,
+            "best": self.best_state,
+            "ema_updates": self.ema.updates if self.ema else 0,
+            "epoch": self.state.epoch,
+            "global_step": self.state.global_step,
+            "history": self.state.history,
+            "best_val_accuracy": self.state.best_val_accuracy,
+            "best_epoch": self.state.best_epoch,
             "config": self.cfg.to_dict(),
-        }  # fmt: skip
+        }
 
     def restore(self, blob: dict[str, Any]) -> None:
         """Continue from a ``training_state`` written by an earlier, interrupted run."""
@@ -211,7 +232,11 @@ class _Run:
             self.ema.updates = blob["ema_updates"]
         st = self.state
         st.epoch, st.global_step, st.history = blob["epoch"], blob["global_step"], blob["history"]
-        st.best_val_accuracy, st.best_epoch, self.best_state = blob["best_val_accuracy"], blob["best_epoch"], blob["best"]
+        st.best_val_accuracy, st.best_epoch, self.best_state = (
+            blob["best_val_accuracy"],
+            blob["best_epoch"],
+            blob["best"],
+        )
 
     def finish(self) -> FitResult:
         """Load the chosen weights and evaluate the test split once."""
@@ -219,18 +244,25 @@ class _Run:
         model = copy.deepcopy(self.eval_model)
         if self.best_state is not None:
             model.load_state_dict(self.best_state)
-        kwargs = dict(num_classes=self.num_classes, batch_size=cfg.eval_batch_size, bf16=cfg.bf16)
+        kwargs: dict[str, Any] = {"num_classes": self.num_classes, "batch_size": cfg.eval_batch_size, "bf16": cfg.bf16}
         val = evaluate(model, self.data.val.images, self.data.val.labels, **kwargs) if len(self.data.val) else None
         run_test = len(test) > 0 and not st.should_stop
         elapsed = time.perf_counter() - self.started
         return FitResult(
-            model=model.eval(), config=cfg.to_dict(), best_epoch=st.best_epoch, val=val,
+            model=model.eval(),
+            config=cfg.to_dict(),
+            best_epoch=st.best_epoch,
+            val=val,
             test=evaluate(model, test.images, test.labels, **kwargs) if run_test else None,
             test_tta=evaluate(model, test.images, test.labels, tta_flip=True, **kwargs) if run_test else None,
-            history=st.history, stopped=st.should_stop, stop_reason=st.stop_reason, seconds=elapsed,
-            train_images_per_s=self.images_seen / max(1e-9, elapsed), class_names=self.data.class_names,
+            history=st.history,
+            stopped=st.should_stop,
+            stop_reason=st.stop_reason,
+            seconds=elapsed,
+            train_images_per_s=self.images_seen / max(1e-9, elapsed),
+            class_names=self.data.class_names,
             fingerprint=self.data.fingerprint,
-        )  # fmt: skip
+        )
 
 
 def fit(
@@ -292,7 +324,10 @@ def checkpoint_meta(result: FitResult) -> dict[str, Any]:
     """Metadata stored beside the weights: names, data fingerprint, metrics, seed."""
     cfg = result.config
     return {
-        "model": cfg["model"], "width_mult": getattr(result.model, "width_mult", None),
-        "class_names": list(result.class_names), "dataset_fingerprint": result.fingerprint,
-        "seed": cfg["seed"], "metrics": result.metrics(),
-    }  # fmt: skip
+        "model": cfg["model"],
+        "width_mult": getattr(result.model, "width_mult", None),
+        "class_names": list(result.class_names),
+        "dataset_fingerprint": result.fingerprint,
+        "seed": cfg["seed"],
+        "metrics": result.metrics(),
+    }

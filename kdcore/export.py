@@ -1,0 +1,153 @@
+"""Deployment artifacts: TorchScript and ONNX exports of a model, each checked for parity with eager PyTorch.
+
+Exports are separate artifacts beside the checkpoint (which stays a state dict). Both take normalised images
+[B, 3, 64, 64] and return logits [B, K]; the batch dimension is dynamic.
+
+Dependencies: only torch and numpy are imported here at module level. ``onnxruntime`` (parity of ONNX files) and
+``onnxscript`` (used by torch's ONNX exporter) are imported lazily inside the functions that need them. They are
+not on kdcore's core allow-list (stdlib, torch, torchvision, numpy, PIL); this module is the one exception, so the
+rest of kdcore still runs on a box with torch alone.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import torch
+from torch import nn
+
+ExportFormat = Literal["torchscript", "onnx"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("torchscript", "onnx")
+INPUT_SHAPE = (3, 64, 64)
+INPUT_NAME, OUTPUT_NAME = "images", "logits"
+DEFAULT_OPSET = 18  # the dynamo exporter's lowest native opset; 17 would need a lossy version conversion
+PARITY_BATCH_SIZES = (1, 4)
+
+Runner = Callable[[np.ndarray], np.ndarray]
+
+
+@contextmanager
+def _eval_mode(model: nn.Module) -> Iterator[nn.Module]:
+    """Export and compare in eval mode (dropout off, BN running stats), then restore the caller's mode."""
+    was_training = model.training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)
+
+
+@contextmanager
+def _quiet_deprecations() -> Iterator[None]:
+    """Silence torch's own 'deprecated, use torch.export' notices for jit/legacy ONNX; the artifacts still load."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"torch\.")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"torch\.")
+        warnings.filterwarnings("ignore", message=r".*legacy TorchScript-based ONNX export.*")
+        yield
+
+
+def _example_input(model: nn.Module, batch_size: int = 1, *, seed: int = 0) -> torch.Tensor:
+    """Seeded normal input [B, 3, 64, 64] (fp32) on the model's device."""
+    device = next(model.parameters()).device
+    gen = torch.Generator().manual_seed(seed)
+    return torch.randn(batch_size, *INPUT_SHAPE, generator=gen).to(device)
+
+
+def export_torchscript(model: nn.Module, path: str | Path) -> Path:
+    """Trace ``model`` on one [1, 3, 64, 64] input and save it; returns the path.
+
+    Tracing (not scripting) works for any registered model, since none has data-dependent control flow; convs,
+    pooling and linear layers carry no batch size, so the trace runs at every batch size (``check_parity``
+    verifies batch 1 and 4).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _eval_mode(model), torch.no_grad(), _quiet_deprecations():
+        traced = torch.jit.trace(model, _example_input(model))
+        traced.save(str(path))
+    return path
+
+
+def export_onnx(model: nn.Module, path: str | Path, *, opset: int = DEFAULT_OPSET, dynamo: bool = True) -> Path:
+    """Export ``model`` to one self-contained ``.onnx`` file with a dynamic batch dimension; returns the path.
+
+    Args:
+        model: any module mapping [B, 3, 64, 64] → [B, K].
+        path: the ``.onnx`` file; weights are embedded (no ``.onnx.data`` beside it).
+        opset: ONNX opset; the dynamo exporter needs ≥ 18.
+        dynamo: use torch's ``torch.export``-based exporter (the maintained one; needs ``onnxscript``, ~1–2 s).
+            ``False`` uses the legacy TorchScript-based exporter: faster (~0.1 s) but deprecated upstream.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    names = {"input_names": [INPUT_NAME], "output_names": [OUTPUT_NAME], "opset_version": opset}
+    with _eval_mode(model), torch.no_grad(), _quiet_deprecations():
+        # Batch 2, not 1: torch.export specialises dimensions of size 0 and 1 to constants.
+        example = (_example_input(model, batch_size=2),)
+        if dynamo:
+            dims = ({0: torch.export.Dim("batch")},)
+            torch.onnx.export(
+                model, example, str(path), dynamo=True, external_data=False, dynamic_shapes=dims, verbose=False, **names
+            )
+        else:
+            axes = {INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}}
+            torch.onnx.export(model, example, str(path), dynamo=False, dynamic_axes=axes, **names)
+    return path
+
+
+def export_model(model: nn.Module, path: str | Path, kind: ExportFormat, *, opset: int = DEFAULT_OPSET) -> Path:
+    """Export by format name (``torchscript`` or ``onnx``), so callers choose with a string."""
+    if kind == "torchscript":
+        return export_torchscript(model, path)
+    if kind == "onnx":
+        return export_onnx(model, path, opset=opset)
+    raise ValueError(f"unknown export format {kind!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+
+
+def _torchscript_runner(path: Path) -> Runner:
+    with _quiet_deprecations():
+        module = torch.jit.load(str(path), map_location="cpu").eval()
+
+    def run(x: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return module(torch.from_numpy(x)).numpy()
+
+    return run
+
+
+def _onnx_runner(path: Path) -> Runner:
+    import onnxruntime  # lazy: not on kdcore's core allow-list
+
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    input_name = session.get_inputs()[0].name
+    return lambda x: session.run(None, {input_name: x})[0]
+
+
+def check_parity(
+    model: nn.Module, path: str | Path, kind: ExportFormat, *, batch_sizes: tuple[int, ...] = PARITY_BATCH_SIZES
+) -> float:
+    """Largest absolute logit difference between eager ``model`` and the exported artifact on random inputs.
+
+    The artifact runs on CPU (TorchScript via ``torch.jit.load``, ONNX via onnxruntime's CPU provider); eager runs
+    on the model's device in fp32 and eval mode. Each batch size gets its own seeded input.
+    """
+    runners: dict[str, Callable[[Path], Runner]] = {"torchscript": _torchscript_runner, "onnx": _onnx_runner}
+    if kind not in runners:
+        raise ValueError(f"unknown export format {kind!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+    run = runners[kind](Path(path))
+    worst = 0.0
+    with _eval_mode(model), torch.no_grad():
+        for seed, batch_size in enumerate(batch_sizes, start=1):
+            x = _example_input(model, batch_size, seed=seed)
+            expected = model(x).float().cpu().numpy()
+            actual = run(x.cpu().numpy())
+            if actual.shape != expected.shape:
+                raise ValueError(f"exported output has shape {list(actual.shape)}, eager has {list(expected.shape)}")
+            worst = max(worst, float(np.abs(actual - expected).max()))
+    return worst

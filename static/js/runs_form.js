@@ -1,0 +1,27 @@
+// Job form: show the width only for "any width", and T and α only when a teacher is chosen.
+// Hiding is a convenience: the server ignores a width for named models and T/α without a teacher.
+(function () {
+  "use strict";
+
+  const form = document.getElementById("run-form");
+  if (!form) return;
+  const model = form.querySelector("#id_model");
+  const teacher = form.querySelector("#id_teacher");
+
+  function showField(id, visible) {
+    const input = form.querySelector("#" + id);
+    const field = input && input.closest(".field");
+    if (field) field.hidden = !visible;
+  }
+
+  function update() {
+    showField("id_width_mult", model.value === "mini_resemotenet");
+    const distilling = teacher.value !== "";
+    showField("id_temperature", distilling);
+    showField("id_alpha", distilling);
+  }
+
+  model.addEventListener("change", update);
+  teacher.addEventListener("change", update);
+  update();
+})();

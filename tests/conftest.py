@@ -1,0 +1,80 @@
+"""Fixtures shared by every test package: the actors, and (from tests/stack.py) the live services.
+
+alice owns team "Affect Lab", bob is her teammate, charlie owns "Outsiders" and must never see their data.
+kdcore tests use none of this: nothing here touches the database unless a test asks for an actor.
+"""
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from webapp.accounts.models import Membership, Team, User
+
+pytest_plugins = ["tests.stack"]
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    return TeamFactory(name="Affect Lab")
+
+
+@pytest.fixture
+def other_team(db: None) -> Team:
+    return TeamFactory(name="Outsiders")
+
+
+@pytest.fixture
+def alice(team: Team) -> User:
+    user = UserFactory(email="alice@example.com")
+    MembershipFactory(user=user, team=team, role=Membership.Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def bob(team: Team) -> User:
+    user = UserFactory(email="bob@example.com")
+    MembershipFactory(user=user, team=team)
+    return user
+
+
+@pytest.fixture
+def charlie(other_team: Team) -> User:
+    user = UserFactory(email="charlie@example.com")
+    MembershipFactory(user=user, team=other_team, role=Membership.Role.OWNER)
+    return user
+
+
+def _logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice: User) -> Client:
+    return _logged_in(alice)
+
+
+@pytest.fixture
+def bob_client(bob: User) -> Client:
+    return _logged_in(bob)
+
+
+@pytest.fixture
+def charlie_client(charlie: User) -> Client:
+    return _logged_in(charlie)
+
+
+@pytest.fixture
+def alice_api(alice: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(alice)
+    return client
+
+
+@pytest.fixture
+def charlie_api(charlie: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(charlie)
+    return client

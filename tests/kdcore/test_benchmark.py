@@ -1,0 +1,66 @@
+"""Inference benchmarks return plain numbers: sizes, per-batch timings, and peak memory on CUDA only."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pytest
+import torch
+
+from kdcore.benchmark import benchmark_model, benchmark_registered, model_size, state_dict_bytes, time_batch
+from kdcore.models import create_model
+
+
+def _tiny() -> torch.nn.Module:
+    return create_model("mini_resemotenet", width_mult=1 / 16)
+
+
+def test_it_measures_parameters_and_serialized_size() -> None:
+    model = _tiny()
+    size = model_size(model)
+    assert size.parameters == sum(p.numel() for p in model.parameters())
+    assert size.fp32_bytes > 4 * size.parameters
+    assert size.fp32_bytes / 2 < size.fp16_bytes < 0.6 * size.fp32_bytes
+    assert state_dict_bytes(model) == size.fp32_bytes
+
+
+def test_it_times_every_batch_size_on_cpu_in_fp32() -> None:
+    notes: list[str] = []
+    result = benchmark_model(
+        _tiny(), name="tiny", device="cpu", batch_sizes=(1, 8), runs=2, warmup=1, progress=notes.append
+    )
+    assert (result.model, result.device, result.precision) == ("tiny", "cpu", "fp32")
+    assert [t.batch_size for t in result.timings] == [1, 8]
+    assert all(t.median_ms > 0 and t.images_per_s > 0 and t.peak_memory_bytes is None for t in result.timings)
+    assert result.latency_ms == result.timings[0].median_ms
+    assert result.timing(8).images_per_s == pytest.approx(8 / (result.timing(8).median_ms / 1e3))
+    assert notes == ["tiny: batch 1", "tiny: batch 8"]
+    assert asdict(result)["timings"][1]["batch_size"] == 8
+
+
+def test_it_builds_registered_models_by_name() -> None:
+    result = benchmark_registered(
+        "mini_resemotenet",
+        model_kwargs={"width_mult": 1 / 16},
+        label="tiny",
+        device="cpu",
+        batch_sizes=(2,),
+        runs=1,
+        warmup=0,
+    )
+    assert result.model == "tiny"
+    assert result.latency_ms is None
+
+
+def test_it_rejects_zero_runs() -> None:
+    with pytest.raises(ValueError, match="runs must be ≥ 1"):
+        time_batch(_tiny(), 1, device=torch.device("cpu"), runs=0)
+
+
+@pytest.mark.gpu
+def test_it_reports_bf16_and_peak_memory_on_cuda() -> None:
+    result = benchmark_registered("mini_resemotenet_c", device="cuda", batch_sizes=(1, 256), runs=3, warmup=2)
+    assert result.precision == "bf16"
+    peaks = [t.peak_memory_bytes for t in result.timings]
+    assert all(isinstance(p, int) and p > result.size.fp32_bytes // 2 for p in peaks)
+    assert peaks[1] >= peaks[0]

@@ -1,0 +1,63 @@
+"""The job form's settings become a kdcore TrainConfig, and kdcore's refusals land on the right form fields."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kdcore.config import TrainConfig
+from webapp.runs.configs import DEFAULTS, LOG_EVERY_CPU, LOG_EVERY_GPU, model_label, settings_of, train_config_build
+
+
+def _errors(**settings: object) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as refused:
+        train_config_build(settings=settings, teacher_checkpoint="runs/1/best.pt", on_cpu=False)
+    return refused.value.message_dict
+
+
+def test_it_builds_a_distillation_config_that_kdcore_accepts() -> None:
+    settings = {"model": "mini_resemotenet_b", "temperature": 2.0, "alpha": 0.5, "epochs": 3, "device": "cpu"}
+    config = train_config_build(settings=settings, teacher_checkpoint="runs/7/best.pt", on_cpu=True)
+    assert config.distill is not None
+    assert config.distill.teacher_checkpoints == ("runs/7/best.pt",)
+    assert (config.distill.temperature, config.distill.alpha) == (2.0, 0.5)
+    assert config.log_every == LOG_EVERY_CPU
+    assert TrainConfig.from_dict(config.to_dict()) == config
+
+
+def test_it_trains_without_distillation_when_no_teacher_is_named() -> None:
+    config = train_config_build(settings={"model": "resemotenet"}, teacher_checkpoint=None, on_cpu=False)
+    assert config.distill is None
+    assert config.log_every == LOG_EVERY_GPU
+    assert config.epochs == DEFAULTS["epochs"]
+
+
+def test_it_puts_kdcores_messages_next_to_the_form_fields() -> None:
+    errors = _errors(alpha=1.5, temperature=50.0, epochs=0, batch_size=0, lr=-1.0)
+    assert errors["alpha"] == ["must be in [0, 1], got 1.5"]
+    assert errors["temperature"] == ["must be in [0.5, 20], got 50.0"]
+    assert errors["epochs"] == ["must be in [1, 1000], got 0"]
+    assert "batch_size" in errors
+    assert "lr" in errors
+
+
+def test_it_needs_a_width_for_the_any_width_student() -> None:
+    assert "width_mult" in _errors(model="mini_resemotenet", width_mult=None)
+    assert "width_mult" in _errors(model="mini_resemotenet", width_mult=1.5)
+
+
+def test_it_ignores_a_leftover_width_for_a_named_model() -> None:
+    config = train_config_build(
+        settings={"model": "mini_resemotenet_c", "width_mult": 0.3}, teacher_checkpoint=None, on_cpu=False
+    )
+    assert config.width_mult is None
+
+
+def test_it_names_models_in_words() -> None:
+    assert model_label("mini_resemotenet_b") == "Student B (¼ width)"
+    assert model_label("mini_resemotenet", 0.0625) == "Student ×0.0625"
+    assert model_label("resemotenet").startswith("Teacher")
+
+
+def test_it_reads_the_settings_back_out_of_a_config() -> None:
+    settings = {"model": "mini_resemotenet", "width_mult": 0.5, "temperature": 3.0, "alpha": 0.7, "epochs": 2}
+    config = train_config_build(settings=settings, teacher_checkpoint="runs/1/best.pt", on_cpu=False)
+    assert settings_of(config.to_dict()) == {**DEFAULTS, **settings}

@@ -1,0 +1,128 @@
+"""The jobs pages: the form with messages next to its fields, the queue, one job, models and the comparison."""
+
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories_runs import RunFactory, TeacherRunFactory
+from webapp.accounts.models import Team
+from webapp.datasets.models import DatasetVersion
+from webapp.runs.models import Run, RunEpoch
+from webapp.system.models import WorkerHeartbeat
+
+pytestmark = pytest.mark.usefixtures("redis")
+
+FORM = {"model": "mini_resemotenet", "width_mult": "0.0625", "temperature": "4", "alpha": "0.9", "epochs": "1",
+        "batch_size": "16", "lr": "0.01", "seed": "0", "device": "cpu"}  # fmt: skip
+
+
+def test_it_offers_the_teams_versions_and_finished_teachers(
+    alice_client: Client, team: Team, version: DatasetVersion
+) -> None:
+    teacher = TeacherRunFactory(team=team)
+    RunFactory(team=team, status=Run.Status.FAILED)  # not a teacher
+    html = alice_client.get("/jobs/").content.decode()
+    assert f'<option value="{version.pk}">{version}</option>' in html
+    assert f'value="{teacher.pk}">Job #{teacher.pk}: Student ×0.0625 · 60.0%' in html
+    assert html.count("Job #") == 1
+
+
+def test_it_shows_kdcores_messages_next_to_the_fields(
+    alice_client: Client, team: Team, version: DatasetVersion
+) -> None:
+    teacher = TeacherRunFactory(team=team)
+    data = {**FORM, "dataset_version": version.pk, "teacher": teacher.pk, "alpha": "1.5", "width_mult": "2"}
+    response = alice_client.post("/jobs/", data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors == {
+        "alpha": ["must be in [0, 1], got 1.5"],
+        "width_mult": ["set width_mult in (0, 1] only for mini_resemotenet (any width)"],
+    }
+    assert Run.objects.count() == 1  # the teacher only
+
+
+def test_it_queues_a_job_and_opens_its_page(
+    alice_client: Client, version: DatasetVersion, cpu_worker: WorkerHeartbeat, django_capture_on_commit_callbacks: Any
+) -> None:
+    with mock.patch("webapp.jobs.enqueue_training") as enqueue, django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post("/jobs/", {**FORM, "dataset_version": version.pk}, follow=True)
+    run = Run.objects.get()
+    assert response.redirect_chain == [(f"/jobs/{run.pk}/", 302)]
+    html = response.content.decode()
+    assert f"Job #{run.pk} is queued." in html
+    assert "runs on CPU — slow" in html
+    assert "#1 in the cpu queue" in html
+    enqueue.assert_called_once_with(run_id=run.pk, queue="cpu")
+
+
+def test_it_warns_when_jobs_will_run_on_a_cpu(alice_client: Client, cpu_worker: WorkerHeartbeat) -> None:
+    assert 'id="cpu-fallback"' in alice_client.get("/jobs/").content.decode()
+
+
+def test_it_lists_the_queue_with_positions(alice_client: Client, team: Team) -> None:
+    first, second = RunFactory(team=team), RunFactory(team=team)
+    html = alice_client.get("/jobs/").content.decode()
+    assert "#1 in the" in html
+    assert "#2 in the" in html
+    assert html.index(f"/jobs/{first.pk}/") < html.index(f"/jobs/{second.pk}/")
+
+
+def test_it_renders_a_job_with_its_history_for_the_live_page(alice_client: Client, team: Team) -> None:
+    now = timezone.now()
+    run = RunFactory(team=team, status=Run.Status.RUNNING, started_at=now, heartbeat_at=now, worker_hostname="w")
+    RunEpoch.objects.create(run=run, epoch=1, event={"kind": "epoch", "epoch": 1, "loss": 0.5})
+    response = alice_client.get(f"/jobs/{run.pk}/")
+    assert response.context["run_json"]["epochs"] == [{"kind": "epoch", "epoch": 1, "loss": 0.5}]
+    html = response.content.decode()
+    assert 'id="run-data"' in html
+    assert "vendor/chart-4.6.1.umd.min.js" in html
+    assert "Cancel job" in html
+
+
+def test_it_cancels_and_retries_from_the_page(alice_client: Client, team: Team) -> None:
+    run = RunFactory(team=team)
+    with mock.patch("webapp.jobs.enqueue_training"):
+        response = alice_client.post(f"/jobs/{run.pk}/cancel/", follow=True)
+        assert "Job cancelled." in response.content.decode()
+        response = alice_client.post(f"/jobs/{run.pk}/retry/", follow=True)
+    clone = Run.objects.get(retry_of=run)
+    assert response.redirect_chain[-1] == (f"/jobs/{clone.pk}/", 302)
+    assert f"retries job #{run.pk}" in response.content.decode()
+
+
+def test_it_hides_another_teams_job_page(charlie_client: Client, team: Team) -> None:
+    run = RunFactory(team=team)
+    assert charlie_client.get(f"/jobs/{run.pk}/").status_code == 404
+    assert charlie_client.post(f"/jobs/{run.pk}/cancel/").status_code == 404
+    assert f"/jobs/{run.pk}/" not in charlie_client.get("/jobs/").content.decode()
+
+
+def test_it_prefills_the_form_from_an_earlier_job(alice_client: Client, team: Team) -> None:
+    run = RunFactory(team=team)
+    form = alice_client.get(f"/jobs/?from={run.pk}").context["form"]
+    assert form.initial["width_mult"] == 0.0625
+    assert form.initial["dataset_version"] == run.dataset_version_id
+
+
+def test_it_lists_models_with_downloads(alice_client: Client, team: Team) -> None:
+    model = TeacherRunFactory(team=team, parameters=315634, size_bytes=1_300_000, latency_ms=0.67, onnx_path="x.onnx")
+    html = alice_client.get("/models/").content.decode()
+    assert "315,634" in html
+    assert "0.67 ms" in html
+    assert f"/api/runs/{model.pk}/checkpoint/" in html
+    assert f"/api/runs/{model.pk}/onnx/" in html
+
+
+def test_it_compares_jobs_side_by_side(alice_client: Client, team: Team) -> None:
+    report = {"accuracy": 0.5, "macro_f1": 0.4, "per_class_f1": [0.25, 0.75], "confusion": [[3, 1], [2, 4]]}
+    runs = [TeacherRunFactory(team=team, class_names=["a", "b"], metrics={"test": report}) for _ in range(2)]
+    response = alice_client.get(f"/models/compare/?runs={runs[0].pk}&runs={runs[1].pk}")
+    assert [row[0] for row in response.context["f1_rows"]] == ["a", "b"]
+    assert response.context["f1_rows"][1][1] == [0.75, 0.75]
+    html = response.content.decode()
+    assert '<td class="diagonal">4</td>' in html
+    assert "Compare 2 jobs" in html

@@ -1,0 +1,30 @@
+"""`manage.py reap_runs`, the loop `./studio up` runs beside the web server."""
+
+import io
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests.factories_runs import RunFactory
+from webapp.accounts.models import Team
+from webapp.runs.models import Run
+
+
+@pytest.mark.usefixtures("redis")
+def test_it_fails_stalled_jobs_in_one_pass(team: Team) -> None:
+    quiet = timezone.now() - timedelta(minutes=2)
+    run = RunFactory(team=team, status=Run.Status.RUNNING, started_at=quiet, heartbeat_at=quiet, worker_hostname="w")
+    out = io.StringIO()
+    call_command("reap_runs", "--once", stdout=out)
+    assert out.getvalue() == f"job #{run.pk} failed: its worker stopped responding\n"
+    run.refresh_from_db()
+    assert run.status == Run.Status.FAILED
+
+
+def test_it_survives_an_outage(caplog: pytest.LogCaptureFixture) -> None:
+    with mock.patch("webapp.runs.services.run_reap_stale", side_effect=ConnectionError("database is away")):
+        call_command("reap_runs", "--once", stdout=io.StringIO())
+    assert "will retry: database is away" in caplog.text

@@ -1,0 +1,116 @@
+"""What workers record about a job: start, heartbeat, epochs, and how it ends; and where a job is queued."""
+
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from tests.factories_runs import RunFactory
+from webapp.accounts.models import Team, User
+from webapp.runs import selectors, services
+from webapp.runs.models import Run
+from webapp.system.models import WorkerHeartbeat
+
+EPOCH = {"kind": "epoch", "epoch": 1, "epochs": 2, "step": 4, "steps_per_epoch": 4, "loss": 1.2, "accuracy": 0.4}
+
+
+@pytest.fixture
+def running(team: Team) -> Run:
+    now = timezone.now()
+    return RunFactory(team=team, status=Run.Status.RUNNING, started_at=now, heartbeat_at=now, worker_hostname="w@b")
+
+
+@pytest.mark.usefixtures("redis")
+def test_it_queues_on_the_gpu_when_a_gpu_worker_is_alive(
+    gpu_worker: WorkerHeartbeat, cpu_worker: WorkerHeartbeat
+) -> None:
+    assert services.run_queue_choose(device="auto") == "gpu"
+    assert services.run_queue_choose(device="cpu") == "cpu"
+
+
+@pytest.mark.usefixtures("redis")
+def test_it_queues_on_the_cpu_when_only_cpu_workers_are_alive(cpu_worker: WorkerHeartbeat) -> None:
+    assert services.run_queue_choose(device="auto") == "cpu"
+    assert services.run_queue_choose(device="cuda") == "gpu"  # asked for a GPU: it waits for one
+
+
+@pytest.mark.usefixtures("redis")
+def test_it_waits_for_a_gpu_worker_when_no_worker_is_alive() -> None:
+    assert services.run_queue_choose(device="auto") == "gpu"
+
+
+def test_it_claims_a_queued_job_once_and_publishes_its_status(
+    team: Team, django_capture_on_commit_callbacks: Any
+) -> None:
+    run = RunFactory(team=team)
+    with mock.patch("webapp.events.publish_run_status") as publish, django_capture_on_commit_callbacks(execute=True):
+        started = services.run_start(run_id=run.pk, hostname="w@box", device="cpu")
+    assert started is not None
+    assert (started.status, started.worker_hostname, started.device) == ("running", "w@box", "cpu")
+    assert started.heartbeat_at is not None
+    publish.assert_called_once_with(run_id=run.pk, data=started.as_payload())
+    assert services.run_start(run_id=run.pk, hostname="other@box", device="cpu") is None
+
+
+def test_it_skips_a_job_cancelled_while_queued(team: Team, alice: User) -> None:
+    run = RunFactory(team=team)
+    services.run_cancel(run_id=run.pk, user=alice)
+    assert services.run_start(run_id=run.pk, hostname="w@box", device="cpu") is None
+
+
+def test_it_records_each_epoch_once_and_pushes_it(running: Run, django_capture_on_commit_callbacks: Any) -> None:
+    with mock.patch("webapp.events.publish_run_epoch") as publish, django_capture_on_commit_callbacks(execute=True):
+        assert services.run_epoch_record(run_id=running.pk, event=EPOCH)
+        assert services.run_epoch_record(run_id=running.pk, event={**EPOCH, "loss": 1.0})
+    assert selectors.run_epochs(run=running) == [{**EPOCH, "loss": 1.0}]
+    running.refresh_from_db()
+    assert running.progress == {**EPOCH, "loss": 1.0}
+    assert publish.call_count == 2
+
+
+def test_it_stores_a_diverged_loss_as_null(running: Run) -> None:
+    services.run_epoch_record(run_id=running.pk, event={**EPOCH, "loss": float("nan"), "val_loss": float("inf")})
+    event = selectors.run_epochs(run=running)[0]
+    assert (event["loss"], event["val_loss"]) == (None, None)
+
+
+def test_it_tells_a_worker_to_stop_once_cancelled_or_gone(running: Run, alice: User) -> None:
+    assert services.run_heartbeat(run_id=running.pk)
+    assert selectors.run_stop_reason(run_id=running.pk) == ""
+    services.run_cancel(run_id=running.pk, user=alice)
+    assert selectors.run_stop_reason(run_id=running.pk) == selectors.STOP_CANCELLED
+    services.run_mark_failed(run_id=running.pk, message="gone")
+    assert not services.run_heartbeat(run_id=running.pk)
+    assert not services.run_epoch_record(run_id=running.pk, event=EPOCH)
+    assert selectors.run_stop_reason(run_id=running.pk) == selectors.STOP_GONE
+
+
+def test_it_says_who_cancelled_and_how_far_the_job_got(running: Run, alice: User) -> None:
+    services.run_epoch_record(run_id=running.pk, event=EPOCH)
+    services.run_cancel(run_id=running.pk, user=alice)
+    run = services.run_mark_cancelled(run_id=running.pk)
+    assert run is not None
+    assert run.status == Run.Status.CANCELLED
+    assert run.status_message == "Cancelled by alice@example.com after 1 of 1 epochs."
+
+
+def test_it_records_a_success_with_its_artifacts(running: Run) -> None:
+    artifacts = services.RunArtifacts(
+        checkpoint_path="runs/1/best.pt", onnx_path="runs/1/model.onnx", parameters=10, size_bytes=99,
+        latency_ms=0.4, onnx_max_abs_diff=1e-6,
+    )  # fmt: skip
+    metrics = {"val": {"accuracy": 0.5}, "test": {"accuracy": 0.75}}
+    run = services.run_mark_succeeded(run_id=running.pk, metrics=metrics, class_names=["a", "b"], artifacts=artifacts)
+    assert run is not None
+    assert (run.status, run.accuracy, run.parameters, run.latency_ms) == ("succeeded", 0.75, 10, 0.4)
+    assert run.metrics["onnx_max_abs_diff"] == 1e-6
+    assert run.finished_at is not None
+
+
+def test_it_never_revives_a_job_that_already_ended(running: Run) -> None:
+    services.run_mark_failed(run_id=running.pk, message="Worker w@b stopped responding")
+    artifacts = services.RunArtifacts(checkpoint_path="x", onnx_path="", parameters=1, size_bytes=1, latency_ms=None)
+    assert services.run_mark_succeeded(run_id=running.pk, metrics={}, class_names=[], artifacts=artifacts) is None
+    running.refresh_from_db()
+    assert (running.status, running.status_message) == ("failed", "Worker w@b stopped responding")

@@ -1,0 +1,66 @@
+"""/healthz: the database, Redis and the live workers, as JSON, for anyone (monitors need no login)."""
+
+import time
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+
+from tests.factories import WorkerHeartbeatFactory
+from webapp.system import services
+
+
+@pytest.mark.django_db
+def test_it_reports_everything_ok_with_a_live_worker(client: Client, redis: Any) -> None:
+    heartbeat = WorkerHeartbeatFactory(hostname="studio@box", queues=["cpu", "gpu"], gpus=[], seen_at=time.time() - 3)
+    services.worker_heartbeat_record(heartbeat=heartbeat)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is True
+    assert body["database"]["ok"]
+    assert body["redis"]["ok"]
+    assert body["workers"]["ok"]
+    worker = body["workers"]["items"][0]
+    assert worker | {"seen_seconds_ago": 3} == {
+        "hostname": "studio@box",
+        "queues": ["cpu", "gpu"],
+        "has_gpu": False,
+        "gpus": [],
+        "seen_seconds_ago": 3,
+    }
+
+
+@pytest.mark.django_db
+def test_it_says_whether_each_worker_has_a_gpu(client: Client, redis: Any) -> None:
+    services.worker_heartbeat_record(heartbeat=WorkerHeartbeatFactory(hostname="a@gpu", gpus=["NVIDIA H100"]))
+    services.worker_heartbeat_record(heartbeat=WorkerHeartbeatFactory(hostname="b@cpu", gpus=[]))
+    items = client.get("/healthz").json()["workers"]["items"]
+    assert {item["hostname"]: item["has_gpu"] for item in items} == {"a@gpu": True, "b@cpu": False}
+
+
+@pytest.mark.django_db
+def test_it_answers_503_without_a_worker(client: Client, redis: Any) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["workers"]["ok"] is False
+    assert "No worker has sent a heartbeat" in response.json()["workers"]["detail"]
+
+
+@pytest.mark.django_db
+def test_it_reports_redis_down_quickly(client: Client) -> None:
+    with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
+        started = time.monotonic()
+        response = client.get("/healthz")
+    assert time.monotonic() - started < 5
+    assert response.status_code == 503
+    assert response.json()["redis"]["ok"] is False
+    assert response.json()["database"]["ok"] is True
+
+
+def test_it_lets_a_heartbeat_expire(redis: Any) -> None:
+    heartbeat = WorkerHeartbeatFactory()
+    services.worker_heartbeat_record(heartbeat=heartbeat)
+    assert 0 < redis.ttl(heartbeat.key) <= 30
+    services.worker_heartbeat_clear(hostname=heartbeat.hostname)
+    assert not redis.exists(heartbeat.key)

@@ -1,0 +1,51 @@
+"""The dashboard, the sections' honest empty states and the status page."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.factories import PingFactory, WorkerHeartbeatFactory
+from webapp.accounts.models import Team
+from webapp.system import services
+
+
+@pytest.mark.parametrize(
+    ("path", "empty_text"),
+    [
+        ("/datasets/", "No datasets yet"),
+        ("/jobs/", "No jobs yet"),
+        ("/recordings/", "No recordings yet"),
+        ("/review/", "Nothing to review yet"),
+    ],
+)
+def test_it_shows_an_honest_empty_state(alice_client: Client, path: str, empty_text: str) -> None:
+    response = alice_client.get(path)
+    assert response.status_code == 200
+    assert empty_text in response.content.decode()
+
+
+def test_it_shows_the_dashboard_with_the_team_and_navigation(alice_client: Client, redis: Any) -> None:
+    html = alice_client.get("/").content.decode()
+    assert "Team <strong>Affect Lab</strong>" in html
+    for link in ("/datasets/", "/jobs/", "/recordings/", "/review/", "/status/", "/api/docs/"):
+        assert f'href="{link}"' in html
+
+
+def test_it_lists_live_workers_on_the_status_page(alice_client: Client, redis: Any) -> None:
+    services.worker_heartbeat_record(heartbeat=WorkerHeartbeatFactory(hostname="w1@gpu-box", gpus=["NVIDIA H100"]))
+    html = alice_client.get("/status/").content.decode()
+    assert "w1@gpu-box" in html
+    assert "NVIDIA H100" in html
+    assert "1 live" in html
+
+
+def test_it_says_plainly_when_no_worker_runs(alice_client: Client, redis: Any) -> None:
+    html = alice_client.get("/status/").content.decode()
+    assert "No worker is running" in html
+
+
+def test_it_lists_the_teams_recent_pings(alice_client: Client, team: Team, redis: Any) -> None:
+    ping = PingFactory(team=team)
+    html = alice_client.get("/status/").content.decode()
+    assert f'href="/status/pings/{ping.pk}/"' in html

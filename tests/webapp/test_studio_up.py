@@ -1,0 +1,73 @@
+"""`./studio up`'s supervisor for real: healthy within a minute, and Ctrl-C leaves nothing running."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.processes import alive, descendants
+from tests.stack import free_port
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _healthz(url: str) -> dict[str, object] | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        return json.load(error)
+    except OSError:
+        return None
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    return {
+        **env,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'studio.sqlite3'}",
+        "STUDIO_VAR_DIR": str(tmp_path),
+        "STUDIO_PORT": str(free_port()),
+        "STUDIO_REDIS_PORT": str(free_port()),
+        "STUDIO_ADMIN_EMAIL": "admin@example.com",
+        "STUDIO_ADMIN_PASSWORD": "a-long-unusual-pass",
+        "CELERY_WORKER_CONCURRENCY": "1",
+    }
+
+
+def test_it_gets_healthy_quickly_and_stops_everything_on_ctrl_c(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
+    log = (tmp_path / "up.log").open("w")
+    started = time.monotonic()
+    studio = subprocess.Popen([*manage, "studio_up"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{env['STUDIO_PORT']}/healthz"
+        health = None
+        while time.monotonic() - started < 60 and not (health and health["ok"]):
+            time.sleep(0.5)
+            health = _healthz(url)
+        assert (health or {}).get("ok"), (tmp_path / "up.log").read_text()[-3000:]
+        children = descendants(studio.pid)
+        assert len(children) >= 3  # redis, worker (and its pool), web
+
+        studio.send_signal(signal.SIGINT)
+        assert studio.wait(timeout=40) == 0
+        assert alive(children) == set()
+    finally:
+        if studio.poll() is None:
+            studio.kill()
+        log.close()
+    output = (tmp_path / "up.log").read_text()
+    assert "Sign in as admin@example.com" in output
+    assert "Studio stopped; nothing left running." in output

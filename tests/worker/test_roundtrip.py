@@ -1,0 +1,58 @@
+"""End to end through real processes: queue → Celery worker → database → Channels (Redis) → WebSocket."""
+
+import json
+import urllib.request
+
+import pytest
+from django.test import Client
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import ClientConnection, connect
+
+from tests.factories import PingFactory
+from tests.stack import LiveStudio
+from webapp import jobs
+from webapp.accounts.models import Team, User
+from webapp.system.models import Ping
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def _websocket(studio: LiveStudio, user: User, path: str) -> ClientConnection:
+    """A real WebSocket to the live server, signed in as `user` through a session cookie."""
+    client = Client()
+    client.force_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    ws_url = studio.url.replace("http://", "ws://") + path
+    return connect(ws_url, origin=studio.url, additional_headers={"Cookie": cookie}, open_timeout=10)
+
+
+def test_it_runs_a_ping_on_a_real_worker_and_pushes_the_answer_live(
+    live_studio: LiveStudio, alice: User, team: Team
+) -> None:
+    ping = PingFactory(team=team, created_by=alice)
+    with _websocket(live_studio, alice, f"/ws/pings/{ping.pk}/") as websocket:
+        jobs.enqueue_ping(ping_id=ping.pk)
+        message = json.loads(websocket.recv(timeout=30))
+    assert message["event"] == "ping.completed"
+    assert message["data"]["id"] == ping.pk
+    assert message["data"]["worker_hostname"] == live_studio.worker_hostname
+    ping.refresh_from_db()
+    assert ping.status == Ping.Status.COMPLETED
+    assert ping.worker_hostname == live_studio.worker_hostname
+
+
+def test_it_refuses_the_live_feed_to_another_team(live_studio: LiveStudio, charlie: User, team: Team) -> None:
+    ping = PingFactory(team=team)
+    with pytest.raises(InvalidStatus) as refused:
+        _websocket(live_studio, charlie, f"/ws/pings/{ping.pk}/")
+    assert refused.value.response.status_code == 403
+
+
+def test_it_lists_the_real_worker_in_healthz(live_studio: LiveStudio) -> None:
+    with urllib.request.urlopen(live_studio.url + "/healthz", timeout=10) as response:
+        body = json.load(response)
+    assert body["ok"] is True
+    hostnames = [worker["hostname"] for worker in body["workers"]["items"]]
+    assert live_studio.worker_hostname in hostnames
+    assert body["database"]["ok"]
+    assert body["redis"]["ok"]

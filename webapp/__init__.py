@@ -1,0 +1,1 @@
+"""The Studio's Django project: settings, routing and one app per domain."""

@@ -1,0 +1,22 @@
+"""Every URL under /api/: endpoints, the OpenAPI schema and its docs page (served from local files)."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from webapp.accounts import apis as account_apis
+from webapp.system import apis as system_apis
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # A page for people: anonymous visitors go to the login page rather than get a 401.
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    path("me/", account_apis.MeApi.as_view(), name="me"),
+    path("auth/token/", account_apis.TokenCreateApi.as_view(), name="token_create"),
+    path("pings/", system_apis.PingListApi.as_view(), name="ping_list"),
+    path("pings/create/", system_apis.PingCreateApi.as_view(), name="ping_create"),
+    path("pings/<int:pk>/", system_apis.PingDetailApi.as_view(), name="ping_detail"),
+    path("", include("webapp.runs.api_urls")),
+]

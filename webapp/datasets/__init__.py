@@ -1,0 +1,1 @@
+"""Datasets: uploads imported by a worker into immutable, content-addressed versions of labelled faces."""

@@ -1,0 +1,1 @@
+"""API of the datasets app, under /api/datasets/."""

@@ -1,0 +1,92 @@
+"""Output serializers shared by the datasets APIs (each API still nests its own Input/Output serializers)."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from webapp.datasets.models import DatasetItem
+
+
+class DatasetVersionOutputSerializer(serializers.Serializer):
+    """A version: what a job trains on (`id`), its counts and its fingerprint."""
+
+    id = serializers.IntegerField()
+    dataset = serializers.IntegerField(source="dataset_id")
+    number = serializers.IntegerField()
+    label = serializers.CharField(help_text="v1, v2, …")
+    parent_number = serializers.IntegerField(source="parent.number", allow_null=True)
+    note = serializers.CharField()
+    image_size = serializers.IntegerField()
+    item_count = serializers.IntegerField()
+    class_counts = serializers.DictField(child=serializers.IntegerField())
+    split_counts = serializers.DictField(child=serializers.IntegerField())
+    counts = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+    fingerprint = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class SkippedFileSerializer(serializers.Serializer):
+    """A file left out of an import, and why."""
+
+    name = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class DatasetImportOutputSerializer(serializers.Serializer):
+    """An import as the API and its live event show it (`DatasetImport.as_payload`)."""
+
+    id = serializers.IntegerField()
+    team = serializers.IntegerField()
+    dataset = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["queued", "running", "succeeded", "failed"])
+    status_label = serializers.CharField()
+    progress = serializers.FloatField(help_text="0 to 1.")
+    message = serializers.CharField()
+    errors = serializers.ListField(child=serializers.CharField())
+    skipped = SkippedFileSerializer(many=True)
+    skipped_count = serializers.IntegerField()
+    original_name = serializers.CharField()
+    size_bytes = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["csv", "zip", "tar"])
+    image_size = serializers.IntegerField()
+    version = serializers.IntegerField(allow_null=True, help_text="Id of the version it created.")
+    version_number = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class DatasetOutputSerializer(serializers.Serializer):
+    """A dataset with its versions (newest first) and its latest import."""
+
+    id = serializers.IntegerField()
+    team = serializers.IntegerField(source="team_id")
+    name = serializers.CharField()
+    description = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField(allow_null=True)
+    versions = DatasetVersionOutputSerializer(many=True, source="versions.all")
+    latest_import = serializers.SerializerMethodField()
+
+    @extend_schema_field(DatasetImportOutputSerializer(allow_null=True))
+    def get_latest_import(self, dataset: object) -> dict[str, object] | None:
+        latest = next(iter(dataset.imports.all()), None)  # type: ignore[attr-defined]
+        return latest.as_payload() if latest is not None else None
+
+
+class DatasetItemOutputSerializer(serializers.Serializer):
+    """One face of a version."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    label = serializers.CharField(source="get_label_display", help_text="Class name, e.g. happy.")
+    label_index = serializers.IntegerField(source="label")
+    split = serializers.CharField(source="get_split_display", help_text="train, val or test.")
+    image = serializers.IntegerField(source="image_id")
+    sha256 = serializers.CharField(source="image.sha256")
+    image_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_image_url(self, item: DatasetItem) -> str:
+        return reverse("api:dataset_image", kwargs={"pk": item.image_id})

@@ -1,0 +1,161 @@
+"""Safety checks on an upload, run in the web process before anything is stored or queued (stdlib only).
+
+A zip is judged by its central directory alone; a tar has no directory, so its headers are streamed and the walk
+stops the moment a limit is crossed, which bounds the decompression work a tar bomb can cause to the limit itself.
+Decoding the images is the worker's job: here only names, sizes and counts are read.
+"""
+
+import re
+import stat
+import tarfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import IO
+
+from django.core.exceptions import ValidationError
+
+from webapp.datasets.models import DatasetImport
+
+# What kdcore's readers decode; any other file is listed to the user as skipped.
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".pgm", ".ppm"})
+EXPECTED = (
+    "expected a FER2013 .csv (emotion,pixels,Usage), or a .zip or .tar(.gz/.bz2/.xz) of folders named by emotion "
+    "([train|val|test/]<emotion>/<image>) or in the RAF-DB basic layout (EmoLabel/list_patition_label.txt, "
+    "Image/aligned/)"
+)
+_RATIO_FLOOR = 1024 * 1024  # members smaller than this are never bombs, whatever their ratio
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """What one upload may unpack to: total bytes, regular files, and bytes unpacked per byte stored."""
+
+    max_bytes: int
+    max_members: int
+    max_ratio: int
+
+
+@dataclass
+class UploadSummary:
+    """What the checks learned: the kind of upload and, for archives, its files and the ones that are no images."""
+
+    kind: str
+    members: int = 0
+    unpacked_bytes: int = 0
+    not_images: list[str] = field(default_factory=list)
+
+
+def upload_inspect(file: IO[bytes], *, name: str, size: int, limits: ArchiveLimits) -> UploadSummary:
+    """Sniff the upload's kind and check an archive against `limits`.
+
+    Raises:
+        ValidationError: on `file`, with a message that says what was expected and what arrived.
+    """
+    if size == 0:
+        raise _invalid(f"{name} is empty; {EXPECTED}")
+    file.seek(0)
+    if name.lower().endswith(".csv"):
+        return _inspect_csv(file, name)
+    if zipfile.is_zipfile(file):
+        return _inspect_zip(file, name=name, size=size, limits=limits)
+    file.seek(0)
+    return _inspect_tar(file, name=name, size=size, limits=limits)
+
+
+def _invalid(message: str) -> ValidationError:
+    return ValidationError({"file": f"{message}. Nothing was imported."})
+
+
+def _inspect_csv(file: IO[bytes], name: str) -> UploadSummary:
+    if b"\x00" in file.read(64 * 1024):
+        raise _invalid(f"{name} is not a text file; {EXPECTED}")
+    return UploadSummary(kind=DatasetImport.Kind.CSV)
+
+
+def check_member_name(raw: str) -> str:
+    """The member's normalised path, or a ValidationError when it could point outside the archive."""
+    name = raw.replace("\\", "/")
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    if name.startswith("/") or _DRIVE.match(name) or ".." in parts:
+        raise _invalid(f"the archive holds an unsafe path {raw!r}: expected relative paths without '..'")
+    return "/".join(parts)
+
+
+class _Tally:
+    """Counts regular files and their sizes as they are listed, failing at the first limit crossed."""
+
+    def __init__(self, summary: UploadSummary, *, name: str, size: int, limits: ArchiveLimits) -> None:
+        self.summary, self.name, self.limits = summary, name, limits
+        self.max_bytes = min(limits.max_bytes, max(limits.max_ratio * size, _RATIO_FLOOR))
+
+    def add(self, member: str, unpacked: int) -> None:
+        summary = self.summary
+        summary.members += 1
+        summary.unpacked_bytes += unpacked
+        if summary.members > self.limits.max_members:
+            raise _invalid(f"{self.name} holds more than {self.limits.max_members:,} files, the limit")
+        if summary.unpacked_bytes > self.max_bytes:
+            raise _invalid(
+                f"{self.name} unpacks to more than {self.max_bytes / _MB:,.0f} MB (at most "
+                f"{self.limits.max_bytes / _MB:,.0f} MB and {self.limits.max_ratio}x its size are allowed)"
+            )
+        if not _is_image(member) and len(summary.not_images) < DatasetImport.SKIPPED_LISTED:
+            summary.not_images.append(member)
+
+    def finish(self) -> UploadSummary:
+        if self.summary.members == 0:
+            raise _invalid(f"{self.name} is an empty archive; {EXPECTED}")
+        return self.summary
+
+
+def _is_image(member: str) -> bool:
+    """Images, and files kdcore reads or ignores itself (hidden files, macOS metadata, RAF-DB's label file)."""
+    parts = member.lower().split("/")
+    if any(part.startswith(".") or part == "__macosx" for part in parts) or "emolabel" in parts[:-1]:
+        return True
+    return PurePosixPath(parts[-1]).suffix in IMAGE_EXTENSIONS
+
+
+def _inspect_zip(file: IO[bytes], *, name: str, size: int, limits: ArchiveLimits) -> UploadSummary:
+    tally = _Tally(UploadSummary(kind=DatasetImport.Kind.ZIP), name=name, size=size, limits=limits)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _invalid(f"{name} is not a readable zip archive ({error})") from None
+    for info in infos:
+        member = check_member_name(info.filename)
+        if info.is_dir() or stat.S_ISLNK(info.external_attr >> 16):
+            continue
+        if info.flag_bits & 0x1:
+            raise _invalid(f"{name} holds an encrypted file ({member}); upload an archive without a password")
+        if info.file_size > _RATIO_FLOOR and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise _invalid(f"{member} in {name} is compressed more than {limits.max_ratio}x: it looks like a zip bomb")
+        tally.add(member, info.file_size)
+    return tally.finish()
+
+
+def _inspect_tar(file: IO[bytes], *, name: str, size: int, limits: ArchiveLimits) -> UploadSummary:
+    tally = _Tally(UploadSummary(kind=DatasetImport.Kind.TAR), name=name, size=size, limits=limits)
+    try:
+        archive = tarfile.open(fileobj=file, mode="r|*")
+    except (tarfile.TarError, EOFError, OSError) as error:
+        raise _invalid(f"unsupported file {name!r} ({error}); {EXPECTED}") from None
+    try:
+        with archive:
+            _walk_tar(archive, tally)
+    except (tarfile.TarError, EOFError, OSError, ValueError) as error:
+        raise _invalid(f"{name} is not a readable tar archive or is truncated ({error})") from None
+    return tally.finish()
+
+
+def _walk_tar(archive: tarfile.TarFile, tally: _Tally) -> None:
+    """Headers one by one; `members` is emptied as we go, since a stream keeps every header it has read."""
+    while (info := archive.next()) is not None:
+        member = check_member_name(info.name)
+        if info.isreg():
+            tally.add(member, info.size)
+        archive.members.clear()

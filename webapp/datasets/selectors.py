@@ -1,0 +1,100 @@
+"""Reads of the datasets app. Pages and APIs read through the team-scoped ones; the worker reads by id.
+
+The `*_for_worker` selectors take no user: only tasks and the import command call them, for records whose ids
+came through the queue from a team-scoped request.
+"""
+
+from django.db.models import Prefetch, QuerySet
+
+from webapp.accounts.models import Team
+from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
+from webapp.datasets.models import Dataset, DatasetImport, DatasetItem, DatasetVersion, FaceImage
+from webapp.datasets.services.versions import FaceRow, version_rows
+
+
+def dataset_list(*, user: AnyUser) -> QuerySet[Dataset]:
+    """The datasets of the user's teams, newest first, with their versions and imports (newest first) prefetched."""
+    versions = Prefetch("versions", queryset=DatasetVersion.objects.order_by("-number"))
+    imports = Prefetch("imports", queryset=DatasetImport.objects.select_related("version").order_by("-created_at"))
+    queryset = Dataset.objects.select_related("team", "created_by").prefetch_related(versions, imports)
+    return team_scope(queryset, user=user)
+
+
+def dataset_get(*, user: AnyUser, dataset_id: int) -> Dataset:
+    """One dataset of the user's teams (versions and imports prefetched), or Http404."""
+    return team_object_get(dataset_list(user=user), user=user, pk=dataset_id)
+
+
+def dataset_version_list(*, user: AnyUser, dataset_id: int | None = None) -> QuerySet[DatasetVersion]:
+    """Versions of the user's teams (of one dataset when given), by dataset then newest first: what a job trains on."""
+    queryset = DatasetVersion.objects.select_related("dataset", "parent").order_by("dataset__name", "-number")
+    if dataset_id is not None:
+        queryset = queryset.filter(dataset_id=dataset_id)
+    return team_scope(queryset, user=user)
+
+
+def dataset_version_get(*, user: AnyUser, dataset_id: int, number: int) -> DatasetVersion:
+    """Version `number` of one of the user's datasets, or Http404."""
+    version = dataset_version_list(user=user, dataset_id=dataset_id).filter(number=number).first()
+    return team_object_get(dataset_version_list(user=user), user=user, pk=version.pk if version else 0)
+
+
+def dataset_version_get_by_id(*, user: AnyUser, version_id: int) -> DatasetVersion:
+    """A version of the user's teams by its id (how jobs name the data they train on), or Http404."""
+    return team_object_get(dataset_version_list(user=user), user=user, pk=version_id)
+
+
+def dataset_item_list(*, version: DatasetVersion, label: int | None = None, split: int | None = None) -> QuerySet[DatasetItem]:
+    """A version's items in (split, name) order, optionally of one class and one split, with their images."""
+    queryset = version.items.select_related("image").order_by("split", "name", "id")
+    if label is not None:
+        queryset = queryset.filter(label=label)
+    if split is not None:
+        queryset = queryset.filter(split=split)
+    return queryset
+
+
+def dataset_import_list(*, dataset: Dataset) -> QuerySet[DatasetImport]:
+    """A dataset's imports, newest first."""
+    return dataset.imports.select_related("version", "created_by").order_by("-created_at", "-id")
+
+
+def dataset_import_get(*, user: AnyUser, import_id: int) -> DatasetImport:
+    """One import of the user's teams, or Http404."""
+    queryset = DatasetImport.objects.select_related("dataset", "version", "created_by")
+    return team_object_get(queryset, user=user, pk=import_id)
+
+
+def dataset_import_team_id(*, import_id: int) -> int | None:
+    """The team owning an import, for the live consumer's permission check."""
+    return DatasetImport.objects.filter(pk=import_id).values_list("team_id", flat=True).first()
+
+
+def face_image_get(*, user: AnyUser, image_id: int) -> FaceImage:
+    """One face image of the user's teams, or Http404: another team's image looks exactly like a missing one."""
+    return team_object_get(FaceImage.objects.all(), user=user, pk=image_id)
+
+
+def team_get_by_name(*, name: str) -> Team:
+    """The team called `name` (for the import command); Team.DoesNotExist or MultipleObjectsReturned otherwise."""
+    return Team.objects.get(name=name)
+
+
+def dataset_find(*, team: Team, name: str) -> Dataset | None:
+    """The team's dataset called `name` (case-insensitive), if any."""
+    return Dataset.objects.filter(team=team, name__iexact=name.strip()).first()
+
+
+def dataset_import_get_for_worker(*, import_id: int) -> DatasetImport:
+    """An import by id, for the task that runs it."""
+    return DatasetImport.objects.select_related("dataset", "version").get(pk=import_id)
+
+
+def dataset_version_get_for_worker(*, version_id: int) -> DatasetVersion:
+    """A version by id, for the tasks that train on it."""
+    return DatasetVersion.objects.select_related("dataset").get(pk=version_id)
+
+
+def dataset_version_face_rows(*, version: DatasetVersion) -> list[FaceRow]:
+    """A version's items as (name, label, split, image hash) rows in (split, name) order."""
+    return version_rows(version=version)

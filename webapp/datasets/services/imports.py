@@ -1,0 +1,168 @@
+"""Writes of uploads and their imports: save the file, queue the worker, record its progress and outcome.
+
+An upload is checked (`archives.upload_inspect`) before anything is stored, then saved as sent before it is queued,
+so a worker that dies or a bad row later never loses it. The worker's rows land in one transaction with the
+import's outcome: a failed import leaves no version and no items behind.
+"""
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from webapp import events, jobs
+from webapp.accounts.models import Team, User
+from webapp.datasets.archives import ArchiveLimits, UploadSummary, upload_inspect
+from webapp.datasets.models import Dataset, DatasetImport, DatasetVersion
+from webapp.datasets.services.versions import FaceRow, version_create
+
+MIN_IMAGE_SIZE, MAX_IMAGE_SIZE = 16, 256
+
+
+def archive_limits() -> ArchiveLimits:
+    """The configured limits on what one upload may unpack to (settings `STUDIO_ARCHIVE_*`)."""
+    return ArchiveLimits(
+        max_bytes=settings.STUDIO_ARCHIVE_MAX_UNPACKED_MB * 1024 * 1024,
+        max_members=settings.STUDIO_ARCHIVE_MAX_FILES,
+        max_ratio=settings.STUDIO_ARCHIVE_MAX_RATIO,
+    )
+
+
+def _publish(dataset_import: DatasetImport) -> None:
+    payload = dataset_import.as_payload()
+    transaction.on_commit(lambda: events.publish_dataset_import(import_id=dataset_import.pk, data=payload))
+
+
+@transaction.atomic
+def dataset_create(*, team: Team, user: User | None, name: str, description: str = "") -> Dataset:
+    """An empty dataset; its versions come from imports."""
+    name = name.strip()
+    if Dataset.objects.filter(team=team, name__iexact=name).exists():
+        raise ValidationError({"name": f"Your team already has a dataset named {name!r}: pick another name."})
+    dataset = Dataset(team=team, created_by=user, name=name, description=description.strip())
+    dataset.full_clean()
+    dataset.save()
+    return dataset
+
+
+@transaction.atomic
+def dataset_import_create(
+    *, dataset: Dataset, user: User | None, upload: File, image_size: int = 48, enqueue: bool = True
+) -> DatasetImport:
+    """Check and store an upload for `dataset`, and queue its import once the row is committed.
+
+    `enqueue=False` leaves the queueing to the caller (the `import_dataset` command runs it in-process).
+
+    Raises:
+        ValidationError: for an unsafe, empty or unsupported upload, or an image size out of range.
+    """
+    name = upload.name or "upload"
+    if not MIN_IMAGE_SIZE <= image_size <= MAX_IMAGE_SIZE:
+        raise ValidationError({"image_size": f"must be {MIN_IMAGE_SIZE}-{MAX_IMAGE_SIZE} pixels, got {image_size}"})
+    summary = upload_inspect(upload, name=name, size=upload.size or 0, limits=archive_limits())
+    dataset_import = _import_new(dataset=dataset, user=user, upload=upload, summary=summary, image_size=image_size)
+    if enqueue:
+        transaction.on_commit(lambda: jobs.enqueue_dataset_import(import_id=dataset_import.pk))
+    return dataset_import
+
+
+def _import_new(
+    *, dataset: Dataset, user: User | None, upload: File, summary: UploadSummary, image_size: int
+) -> DatasetImport:
+    name = (upload.name or "upload").rsplit("/", 1)[-1]
+    dataset_import = DatasetImport(
+        team=dataset.team, dataset=dataset, created_by=user, original_name=name[:255], size_bytes=upload.size or 0,
+        kind=summary.kind, image_size=image_size, message="Waiting for a worker",
+        skipped=[{"name": member, "reason": "not an image file"} for member in summary.not_images],
+        skipped_count=len(summary.not_images),
+    )  # fmt: skip
+    upload.seek(0)
+    dataset_import.upload.save(name, upload, save=False)
+    try:
+        dataset_import.full_clean()
+        dataset_import.save()
+    except BaseException:
+        dataset_import.upload.delete(save=False)  # nothing half-stored
+        raise
+    return dataset_import
+
+
+@transaction.atomic
+def dataset_upload_create(
+    *, team: Team, user: User | None, name: str, upload: File, image_size: int = 48, description: str = ""
+) -> DatasetImport:
+    """A new dataset and the import of its first version from `upload`, queued after the commit."""
+    dataset = dataset_create(team=team, user=user, name=name, description=description)
+    return dataset_import_create(dataset=dataset, user=user, upload=upload, image_size=image_size)
+
+
+def _locked(import_id: int) -> DatasetImport:
+    return DatasetImport.objects.select_for_update().select_related("dataset", "version").get(pk=import_id)
+
+
+@transaction.atomic
+def dataset_import_start(*, import_id: int) -> DatasetImport | None:
+    """Mark an import running; None when it already ended (a redelivered task must not import twice)."""
+    dataset_import = _locked(import_id)
+    if not dataset_import.is_active:
+        return None
+    dataset_import.status = DatasetImport.Status.RUNNING
+    dataset_import.started_at = timezone.now()
+    dataset_import.message = "Reading the upload"
+    dataset_import.save(update_fields=("status", "started_at", "message", "updated_at"))
+    _publish(dataset_import)
+    return dataset_import
+
+
+@transaction.atomic
+def dataset_import_progress(*, import_id: int, progress: float, message: str) -> None:
+    """Record how far a running import got, and tell everyone watching it."""
+    dataset_import = _locked(import_id)
+    dataset_import.progress = min(max(progress, 0.0), 1.0)
+    dataset_import.message = message[:255]
+    dataset_import.save(update_fields=("progress", "message", "updated_at"))
+    _publish(dataset_import)
+
+
+@transaction.atomic
+def dataset_import_fail(*, import_id: int, message: str) -> None:
+    """End an import with the reason, in words the user can act on; it created no version."""
+    dataset_import = _locked(import_id)
+    dataset_import.status = DatasetImport.Status.FAILED
+    dataset_import.errors = [*dataset_import.errors, message]
+    dataset_import.message = "Import failed: nothing was imported"
+    dataset_import.finished_at = timezone.now()
+    dataset_import.save(update_fields=("status", "errors", "message", "finished_at", "updated_at"))
+    _publish(dataset_import)
+
+
+@transaction.atomic
+def dataset_import_complete(
+    *, import_id: int, rows: Sequence[FaceRow], skipped: Sequence[tuple[str, str]]
+) -> DatasetVersion:
+    """Create the version from the worker's rows and end the import, all in one transaction.
+
+    `skipped` lists (file, reason) for files the reader left out; they are added to the ones the upload check
+    found. The face files must already be stored (`face_file_write`), which is idempotent.
+    """
+    dataset_import = _locked(import_id)
+    if not dataset_import.is_active:
+        raise ValidationError(f"Import #{import_id} already ended ({dataset_import.status}).")
+    version = version_create(
+        dataset=dataset_import.dataset, rows=rows, image_size=dataset_import.image_size,
+        user=dataset_import.created_by, note=f"Imported from {dataset_import.original_name}",
+    )  # fmt: skip
+    listed = [{"name": name, "reason": reason} for name, reason in skipped]
+    dataset_import.skipped = [*dataset_import.skipped, *listed][: DatasetImport.SKIPPED_LISTED]
+    dataset_import.skipped_count += len(skipped)
+    dataset_import.status = DatasetImport.Status.SUCCEEDED
+    dataset_import.version = version
+    dataset_import.progress = 1.0
+    dataset_import.message = f"Imported {version.item_count:,} faces as {version.label}"
+    dataset_import.finished_at = timezone.now()
+    dataset_import.save()
+    _publish(dataset_import)
+    return version

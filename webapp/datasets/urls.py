@@ -1,0 +1,15 @@
+"""Page URLs of the datasets app."""
+
+from django.urls import path
+
+from webapp.datasets import views
+
+app_name = "datasets"
+
+urlpatterns = [
+    path("", views.dataset_list_view, name="list"),
+    path("upload/", views.dataset_upload_view, name="upload"),
+    path("<int:pk>/", views.dataset_detail_view, name="detail"),
+    path("<int:pk>/upload/", views.dataset_version_upload_view, name="version_upload"),
+    path("<int:pk>/versions/<int:number>/", views.dataset_version_view, name="version"),
+]

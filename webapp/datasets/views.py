@@ -1,0 +1,124 @@
+"""Pages of the datasets app: the list, the upload form, a dataset with its versions and imports, the gallery.
+
+The upload form works without JavaScript (a plain POST here); `datasets_upload.js` sends the same form to the API
+instead, to show upload progress. Both end in the same service.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from webapp.datasets import selectors, services
+from webapp.datasets.forms import DatasetUploadForm, GalleryFilterForm, VersionUploadForm
+from webapp.datasets.limits import request_too_large, upload_limit_bytes
+from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES, Dataset, DatasetImport, DatasetVersion
+
+GALLERY_PAGE_SIZE = 120
+
+
+def dataset_list_view(request: HttpRequest) -> HttpResponse:
+    """The team's datasets with their latest version and import; an honest empty state without any."""
+    return render(request, "datasets/dataset_list.html", {"datasets": selectors.dataset_list(user=request.user)})
+
+
+def _upload_page(
+    request: HttpRequest,
+    form: VersionUploadForm,
+    create: Callable[[VersionUploadForm], DatasetImport],
+    context: dict[str, object],
+) -> HttpResponse:
+    """Render the upload form, or create the import and go to its dataset; 413 when the body is over the limit."""
+    too_large = request_too_large(request)
+    context = {**context, "form": form, "max_upload_mb": settings.STUDIO_MAX_UPLOAD_MB}
+    context["max_upload_bytes"] = upload_limit_bytes()
+    if too_large is not None:
+        form.add_error(None, too_large)
+        return render(request, "datasets/upload.html", context, status=413)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset_import = create(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("datasets:detail", pk=dataset_import.dataset_id)
+    return render(request, "datasets/upload.html", context, status=400 if form.errors else 200)
+
+
+def dataset_upload_view(request: HttpRequest) -> HttpResponse:
+    """Upload the first version of a new dataset into the current team."""
+    form = DatasetUploadForm(request.POST or None, request.FILES or None)
+
+    def create(form: VersionUploadForm) -> DatasetImport:
+        if request.team is None:  # type: ignore[attr-defined]
+            raise ValidationError("You are not in any team yet: ask a team owner to add you.")
+        return services.dataset_upload_create(
+            team=request.team,  # type: ignore[attr-defined]
+            user=request.user,  # type: ignore[arg-type]
+            name=form.cleaned_data["name"],
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+
+    api_url = reverse("api:dataset_upload")
+    return _upload_page(request, form, create, {"dataset": None, "api_url": api_url})
+
+
+def dataset_version_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the next version of one of the team's datasets."""
+    dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
+    form = VersionUploadForm(request.POST or None, request.FILES or None)
+
+    def create(form: VersionUploadForm) -> DatasetImport:
+        user = request.user
+        return services.dataset_import_create(dataset=dataset, user=user, upload=form.cleaned_data["file"])  # type: ignore[arg-type]
+
+    api_url = reverse("api:dataset_version_upload", kwargs={"pk": pk})
+    return _upload_page(request, form, create, {"dataset": dataset, "api_url": api_url})
+
+
+def dataset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A dataset: its versions with their counts, and its imports, the running ones updated live."""
+    dataset: Dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
+    context = {
+        "dataset": dataset,
+        "versions": list(dataset.versions.all()),
+        "imports": list(selectors.dataset_import_list(dataset=dataset)),
+        "class_names": CLASS_NAMES,
+        "split_names": SPLIT_NAMES,
+    }
+    return render(request, "datasets/dataset_detail.html", context)
+
+
+def _count_rows(version: DatasetVersion) -> list[tuple[str, list[tuple[str, int]], int]]:
+    """(split, [(class, n), …], total) for the counts table, with every split and class present."""
+    totals = version.split_counts
+    rows = []
+    for split in SPLIT_NAMES:
+        by_class = version.counts.get(split, {})
+        rows.append((split, [(name, int(by_class.get(name, 0))) for name in CLASS_NAMES], totals[split]))
+    return rows
+
+
+def dataset_version_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """A version's gallery: faces by class and split, a page at a time, with the counts that lead there."""
+    version = selectors.dataset_version_get(user=request.user, dataset_id=pk, number=number)
+    filters = GalleryFilterForm(request.GET)
+    label, split = filters.codes()
+    items = selectors.dataset_item_list(version=version, label=label, split=split)
+    page = Paginator(items, GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "version": version,
+        "dataset": version.dataset,
+        "filters": filters,
+        "page": page,
+        "label": CLASS_NAMES[label] if label is not None else "",
+        "split": SPLIT_NAMES[split] if split is not None else "",
+        "count_rows": _count_rows(version),
+        "class_names": CLASS_NAMES,
+    }
+    return render(request, "datasets/version_gallery.html", context)

@@ -1,0 +1,54 @@
+"""Live events: group names and `publish_*()`, the only caller of `async_to_sync(group_send)`.
+
+A group is one object's live feed, `"<kind>.<id>"` (a job's curves, a recording's per-frame emotions).
+Consumers subclassing `webapp.consumers.TeamObjectConsumer` join it after checking the user's team and
+forward every event to the browser as `{"event": ..., "data": ...}`.
+"""
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+PINGS = "pings"
+RUNS = "runs"
+
+PING_COMPLETED = "ping.completed"
+RUN_STATUS = "run.status"  # the job's payload, on every status change
+RUN_EPOCH = "run.epoch"  # asdict(ProgressEvent) of each validated epoch, also stored
+RUN_PROGRESS = "run.progress"  # asdict(ProgressEvent) of a batch, about once a second, never stored
+
+# The Channels message type every consumer handles (handler `live_event`).
+LIVE_EVENT = "live.event"
+
+
+def group_name(kind: str, object_id: int) -> str:
+    """The Channels group of one object's live feed."""
+    return f"{kind}.{object_id}"
+
+
+def publish(*, kind: str, object_id: int, event: str, data: dict[str, Any]) -> None:
+    """Send `event` with JSON-ready `data` to everyone watching one object; call it from sync code only."""
+    layer = get_channel_layer()
+    message = {"type": LIVE_EVENT, "event": event, "data": data}
+    async_to_sync(layer.group_send)(group_name(kind, object_id), message)
+
+
+def publish_ping_completed(*, ping_id: int, data: dict[str, Any]) -> None:
+    """A worker answered ping `ping_id`."""
+    publish(kind=PINGS, object_id=ping_id, event=PING_COMPLETED, data=data)
+
+
+def publish_run_status(*, run_id: int, data: dict[str, Any]) -> None:
+    """Job `run_id` changed state (queued, running, succeeded, failed, cancelled)."""
+    publish(kind=RUNS, object_id=run_id, event=RUN_STATUS, data=data)
+
+
+def publish_run_epoch(*, run_id: int, data: dict[str, Any]) -> None:
+    """Job `run_id` finished and validated an epoch."""
+    publish(kind=RUNS, object_id=run_id, event=RUN_EPOCH, data=data)
+
+
+def publish_run_progress(*, run_id: int, data: dict[str, Any]) -> None:
+    """Job `run_id` reports a batch (throttled by the worker)."""
+    publish(kind=RUNS, object_id=run_id, event=RUN_PROGRESS, data=data)

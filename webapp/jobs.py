@@ -1,0 +1,32 @@
+"""Task names and `enqueue_*()`: the only seam from the web app to the worker.
+
+The web app never imports `worker`; it sends tasks by name. Each name is defined here once, the worker
+registers its task under it (`@shared_task(name=jobs.PING)`), and settings route it to a queue.
+"""
+
+from functools import cache
+
+from celery import Celery
+
+PING = "system.ping"
+RUN_TRAINING = "runs.train"
+
+TASK_NAMES = (PING, RUN_TRAINING)
+
+
+@cache
+def _client() -> Celery:
+    """A Celery app that only sends: configured from Django settings, it knows the broker and the routes."""
+    app = Celery("webapp", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    return app
+
+
+def enqueue_ping(*, ping_id: int) -> str:
+    """Queue a ping for any worker; returns the Celery task id."""
+    return _client().send_task(PING, kwargs={"ping_id": ping_id}).id
+
+
+def enqueue_training(*, run_id: int, queue: str) -> str:
+    """Queue training job `run_id` on `queue` (`gpu`, or `cpu` when no GPU worker is alive); returns the task id."""
+    return _client().send_task(RUN_TRAINING, kwargs={"run_id": run_id}, queue=queue).id

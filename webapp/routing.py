@@ -1,0 +1,11 @@
+"""WebSocket URLs: `/ws/<kind>/<id>/`, one live feed per team-owned object."""
+
+from django.urls import path
+
+from webapp.runs.consumers import RunEventsConsumer
+from webapp.system.consumers import PingEventsConsumer
+
+websocket_urlpatterns = [
+    path("ws/pings/<int:pk>/", PingEventsConsumer.as_asgi()),
+    path("ws/runs/<int:pk>/", RunEventsConsumer.as_asgi()),
+]

@@ -1,0 +1,1 @@
+"""Runs: training and distillation jobs, their live progress, and the checkpoints they leave behind."""

@@ -1,0 +1,198 @@
+"""API of the runs app: create, list, watch, cancel and retry jobs; the models they made and their files.
+
+Watch `/ws/runs/<id>/` for `run.status`, `run.epoch` and (throttled) `run.progress` events.
+"""
+
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from webapp.accounts import selectors as account_selectors
+from webapp.datasets.models import DatasetVersion
+from webapp.runs import selectors, services
+from webapp.runs.configs import DEFAULTS, DEVICE_CHOICES, MODEL_CHOICES
+from webapp.runs.models import Run
+from webapp.runs.payloads import run_compare_data, run_data, run_detail_data
+
+M = TypeVar("M", bound=Model)
+
+
+class RunOutputSerializer(serializers.Serializer):
+    """A job as the API and its `run.status` event show it (`Run.as_payload`), plus its place in the queue."""
+
+    id = serializers.IntegerField()
+    team = serializers.IntegerField()
+    created_by = serializers.CharField()
+    created_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.ChoiceField(Run.Status.choices)
+    status_label = serializers.CharField()
+    status_message = serializers.CharField()
+    queue = serializers.ChoiceField(Run.Queue.choices)
+    runs_on_cpu = serializers.BooleanField(help_text="Runs (or will run) on a CPU: expect it to be slow.")
+    model = serializers.CharField()
+    model_label = serializers.CharField()
+    width_mult = serializers.FloatField(allow_null=True)
+    is_distillation = serializers.BooleanField()
+    teacher = serializers.IntegerField(allow_null=True)
+    dataset_version = serializers.IntegerField()
+    retry_of = serializers.IntegerField(allow_null=True)
+    config = serializers.JSONField(help_text="kdcore TrainConfig.to_dict()")
+    cancel_requested = serializers.BooleanField()
+    worker_hostname = serializers.CharField()
+    device = serializers.CharField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    heartbeat_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    progress = serializers.JSONField(help_text="The latest kdcore ProgressEvent")
+    metrics = serializers.JSONField(help_text="kdcore FitResult.metrics() once it succeeded")
+    class_names = serializers.ListField(child=serializers.CharField())
+    accuracy = serializers.FloatField(allow_null=True, help_text="Test accuracy, else validation accuracy")
+    parameters = serializers.IntegerField(allow_null=True)
+    size_bytes = serializers.IntegerField(allow_null=True)
+    latency_ms = serializers.FloatField(allow_null=True, help_text="Median CPU batch-1 latency")
+    has_checkpoint = serializers.BooleanField()
+    has_onnx = serializers.BooleanField()
+    queue_position = serializers.IntegerField(allow_null=True, help_text="1 = next to start; null unless queued")
+
+
+class RunDetailOutputSerializer(RunOutputSerializer):
+    """A job with every epoch recorded so far (kdcore ProgressEvents of kind "epoch")."""
+
+    epochs = serializers.ListField(child=serializers.JSONField())
+
+
+class RunListApi(APIView):
+    """The jobs of your teams, newest first. Stalled jobs are failed first (see `run_reap_stale`)."""
+
+    @extend_schema(responses=RunOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        services.run_reap_stale()  # lazily, so a dead worker's job is never listed as running
+        positions = selectors.run_queue_positions()
+        runs = selectors.run_list(user=request.user, limit=200)
+        return Response([run_data(run, position=positions.get(run.pk)) for run in runs])
+
+
+class RunQueueApi(APIView):
+    """Your teams' queued and running jobs, in the order they will run, each with its place in its queue."""
+
+    @extend_schema(responses=RunOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        services.run_reap_stale()
+        positions = selectors.run_queue_positions()
+        runs = selectors.run_list(user=request.user).filter(status__in=Run.ACTIVE).order_by("id")
+        ordered = sorted(runs, key=lambda run: (run.status == Run.Status.QUEUED, positions.get(run.pk, 0), run.pk))
+        return Response([run_data(run, position=positions.get(run.pk)) for run in ordered])
+
+
+class RunCreateApi(APIView):
+    """Queue a training job, or a distillation when `teacher` names a finished job of the same team.
+
+    The settings are checked by kdcore's `TrainConfig` before anything is stored; a refusal is a 400 with a
+    message per field (e.g. `{"alpha": ["must be in [0, 1], got 1.5"]}`).
+    """
+
+    class InputSerializer(serializers.Serializer):
+        team = serializers.IntegerField(required=False, help_text="One of your teams; default: your first.")
+        dataset_version = serializers.IntegerField()
+        teacher = serializers.IntegerField(required=False, allow_null=True, help_text="Job to distil from")
+        model = serializers.ChoiceField(MODEL_CHOICES, default=DEFAULTS["model"])
+        width_mult = serializers.FloatField(required=False, allow_null=True, help_text="Only for any width")
+        temperature = serializers.FloatField(default=DEFAULTS["temperature"], help_text="T, with a teacher")
+        alpha = serializers.FloatField(default=DEFAULTS["alpha"], help_text="α: weight of the KD term")
+        epochs = serializers.IntegerField(default=DEFAULTS["epochs"])
+        batch_size = serializers.IntegerField(default=DEFAULTS["batch_size"])
+        lr = serializers.FloatField(default=DEFAULTS["lr"])
+        seed = serializers.IntegerField(default=DEFAULTS["seed"])
+        device = serializers.ChoiceField(DEVICE_CHOICES, default=DEFAULTS["device"])
+
+    @extend_schema(request=InputSerializer, responses={201: RunDetailOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        team = account_selectors.team_choose(user=request.user, team_id=values.pop("team", None))
+        version = _one_of(DatasetVersion.objects.all(), request, values.pop("dataset_version"), "dataset_version")
+        teacher_id = values.pop("teacher", None)
+        teacher = None if teacher_id is None else _one_of(Run.objects.all(), request, teacher_id, "teacher")
+        run = services.run_create(
+            team=team, user=request.user, dataset_version=version, teacher=teacher, settings=values
+        )
+        return Response(run_detail_data(run), status=status.HTTP_201_CREATED)
+
+
+def _one_of(queryset: QuerySet[M], request: Request, pk: int, field: str) -> M:
+    """An object of the user's teams by id, else a 400 naming the field: another team's looks like a missing one."""
+    found = account_selectors.team_scope(queryset, user=request.user).filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: [f"Nothing with id {pk} in your teams."]})
+    return found
+
+
+class RunDetailApi(APIView):
+    """One job of your teams with its epochs so far; another team's job is a 404."""
+
+    @extend_schema(responses=RunDetailOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        services.run_reap_stale()
+        return Response(run_detail_data(selectors.run_get(user=request.user, run_id=pk)))
+
+
+class RunCancelApi(APIView):
+    """Cancel a queued job at once, or ask a running one to stop (it does within seconds, as `cancelled`)."""
+
+    @extend_schema(request=None, responses=RunDetailOutputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        run = selectors.run_get(user=request.user, run_id=pk)
+        return Response(run_detail_data(services.run_cancel(run_id=run.pk, user=request.user)))
+
+
+class RunRetryApi(APIView):
+    """Queue a new job with a finished job's config, dataset version and teacher."""
+
+    @extend_schema(request=None, responses={201: RunDetailOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        run = selectors.run_get(user=request.user, run_id=pk)
+        clone = services.run_retry(run=run, user=request.user)
+        return Response(run_detail_data(clone), status=status.HTTP_201_CREATED)
+
+
+class RunArtifactApi(APIView):
+    """Download a finished job's checkpoint (`.pt`: state dict + metadata) or its ONNX export."""
+
+    kind = "checkpoint"
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        run = selectors.run_get(user=request.user, run_id=pk)
+        path = selectors.run_artifact_path(run=run, kind=self.kind)
+        filename = f"job-{run.pk}-{run.config.get('model', 'model')}{path.suffix}"
+        return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+
+
+class ModelListApi(APIView):
+    """Every trained checkpoint of your teams, with accuracy, parameters, size and CPU latency."""
+
+    @extend_schema(responses=RunOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response([run_data(run, position=None) for run in selectors.model_list(user=request.user)])
+
+
+class RunCompareApi(APIView):
+    """Several jobs side by side: each with its epochs, metrics (per-class F1, confusion), size and latency."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("ids", str, description="Job ids, comma-separated, e.g. 3,5,8")],
+        responses=RunDetailOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        ids = [int(part) for part in request.query_params.get("ids", "").split(",") if part.strip().isdigit()]
+        runs = selectors.run_compare_list(user=request.user, run_ids=ids)
+        return Response(run_compare_data(runs))

@@ -1,0 +1,11 @@
+"""App config for runs."""
+
+from django.apps import AppConfig
+
+
+class RunsConfig(AppConfig):
+    """Training and distillation jobs, and the models they produce."""
+
+    name = "webapp.runs"
+    label = "runs"
+    verbose_name = "Runs"

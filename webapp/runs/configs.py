@@ -1,0 +1,108 @@
+"""From the job form's few fields to a validated `kdcore.config.TrainConfig`, and kdcore's errors back to fields.
+
+kdcore decides what a valid run is (`TrainConfig.from_dict`); this module only names the choices a person
+makes, fills in the rest, and maps `ConfigError.errors` keys such as "distill.alpha" onto form fields, so the
+web form, the API and the CLI refuse exactly the same configs.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from kdcore.config import ConfigError, TrainConfig
+
+ANY_WIDTH = "mini_resemotenet"
+TEACHER_MODEL = "resemotenet"
+MODEL_CHOICES = (
+    (TEACHER_MODEL, "Teacher: ResEmoteNet (full width)"),
+    ("mini_resemotenet_a", "Student A (½ width)"),
+    ("mini_resemotenet_b", "Student B (¼ width)"),
+    ("mini_resemotenet_c", "Student C (⅛ width)"),
+    (ANY_WIDTH, "Student at any width"),
+)
+DEVICE_CHOICES = (
+    ("auto", "Auto: the worker's GPU, else its CPU"),
+    ("cuda", "GPU only"),
+    ("cpu", "CPU"),
+)
+DEFAULTS: dict[str, Any] = {
+    "model": "mini_resemotenet_a", "width_mult": None, "temperature": 4.0, "alpha": 0.9, "epochs": 30,
+    "batch_size": 128, "lr": 0.1, "seed": 0, "device": "auto",
+}  # fmt: skip
+# The fields a person sets; everything else keeps kdcore's defaults.
+SETTING_NAMES = tuple(DEFAULTS)
+
+# kdcore's error keys → the field that shows the message; anything unmapped is a form-wide error.
+_ERROR_FIELDS = {
+    "distill.temperature": "temperature",
+    "distill.alpha": "alpha",
+    "distill.teacher_checkpoints": "teacher",
+    "model": "model",
+    "width_mult": "width_mult",
+    "epochs": "epochs",
+    "batch_size": "batch_size",
+    "lr": "lr",
+    "seed": "seed",
+    "device": "device",
+    "warmup_epochs": "epochs",
+}
+NON_FIELD = "__all__"
+
+# Batch events (each a GPU sync) every this many steps: every step on a CPU, where steps are slow and a
+# cancel must land within seconds; every 10 on a GPU, where 10 steps take milliseconds.
+LOG_EVERY_CPU, LOG_EVERY_GPU = 1, 10
+
+_LABELS = dict(MODEL_CHOICES)
+
+
+def log_every_for(*, on_cpu: bool) -> int:
+    """Steps between batch events for a job headed to a CPU or a GPU."""
+    return LOG_EVERY_CPU if on_cpu else LOG_EVERY_GPU
+
+
+def model_label(model: str, width_mult: float | None = None) -> str:
+    """A model in words: "Student B (¼ width)", or "Student ×0.0625" for any width."""
+    if model == ANY_WIDTH:
+        return f"Student ×{width_mult:g}" if width_mult is not None else "Student (any width)"
+    return _LABELS.get(model, model)
+
+
+def config_errors(error: ConfigError) -> ValidationError:
+    """kdcore's field → message map as a Django ValidationError keyed by form field."""
+    by_field: dict[str, list[str]] = {}
+    for key, message in error.errors.items():
+        field = _ERROR_FIELDS.get(key, NON_FIELD)
+        by_field.setdefault(field, []).append(message if field != NON_FIELD else f"{key}: {message}")
+    return ValidationError(by_field)
+
+
+def train_config_build(*, settings: dict[str, Any], teacher_checkpoint: str | None, on_cpu: bool) -> TrainConfig:
+    """Validate the form's settings through kdcore; raises ValidationError with messages by field.
+
+    Args:
+        settings: values for `SETTING_NAMES` (missing ones take `DEFAULTS`).
+        teacher_checkpoint: the teacher's checkpoint relative to MEDIA_ROOT; None trains without distillation.
+        on_cpu: whether the job is headed for a CPU, which reports (and can be cancelled) after every step.
+    """
+    values = {**DEFAULTS, **{k: v for k, v in settings.items() if v is not None}}
+    data: dict[str, Any] = {name: values[name] for name in ("model", "epochs", "batch_size", "lr", "seed", "device")}
+    # The width belongs to the any-width student only; a leftover value from the form is not an error.
+    data["width_mult"] = values["width_mult"] if values["model"] == ANY_WIDTH else None
+    data["log_every"] = log_every_for(on_cpu=on_cpu)
+    data["warmup_epochs"] = max(0.0, min(1.0, float(values["epochs"])))  # a one-epoch job warms up for its whole run
+    if teacher_checkpoint is not None:
+        data["distill"] = {
+            "teacher_checkpoints": [teacher_checkpoint],
+            "temperature": values["temperature"],
+            "alpha": values["alpha"],
+        }
+    try:
+        return TrainConfig.from_dict(data)
+    except ConfigError as error:
+        raise config_errors(error) from None
+
+
+def settings_of(config: dict[str, Any]) -> dict[str, Any]:
+    """The form's settings back out of a stored config, to prefill a form from an earlier run."""
+    distill = config.get("distill") or {}
+    return {name: distill.get(name, config.get(name, default)) for name, default in DEFAULTS.items()}

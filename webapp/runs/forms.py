@@ -1,0 +1,55 @@
+"""The job form: the choices a person makes; kdcore's `TrainConfig` (through the service) judges the values."""
+
+from typing import Any
+
+from django import forms
+
+from webapp.accounts.models import Team
+from webapp.datasets.models import DatasetVersion
+from webapp.runs import selectors
+from webapp.runs.configs import DEFAULTS, DEVICE_CHOICES, MODEL_CHOICES, SETTING_NAMES
+from webapp.runs.models import Run
+
+
+def teacher_label(run: Run) -> str:
+    """How a teacher appears in the list: its job, model, accuracy and data."""
+    accuracy = f" · {run.accuracy:.1%}" if run.accuracy is not None else ""
+    return f"Job #{run.pk}: {run.model_label}{accuracy} · {run.dataset_version}"
+
+
+class RunForm(forms.Form):
+    """Train a model from labels, or distil a student from a finished job's checkpoint."""
+
+    dataset_version = forms.ModelChoiceField(queryset=DatasetVersion.objects.none(), label="Dataset version")
+    model = forms.ChoiceField(choices=MODEL_CHOICES, initial=DEFAULTS["model"])
+    width_mult = forms.FloatField(
+        required=False, label="Width", help_text="Fraction of the teacher's channels in every layer, in (0, 1]."
+    )
+    teacher = forms.ModelChoiceField(
+        queryset=Run.objects.none(),
+        required=False,
+        label="Distil from",
+        empty_label="No teacher: train from the labels alone",
+        help_text="A finished job of your team that trained without a teacher.",
+    )
+    temperature = forms.FloatField(label="Temperature T", initial=DEFAULTS["temperature"])
+    alpha = forms.FloatField(label="α", initial=DEFAULTS["alpha"], help_text="Weight of the KD term; 1 − α goes to CE.")
+    epochs = forms.IntegerField(initial=DEFAULTS["epochs"])
+    batch_size = forms.IntegerField(label="Batch size", initial=DEFAULTS["batch_size"])
+    lr = forms.FloatField(label="Learning rate", initial=DEFAULTS["lr"])
+    seed = forms.IntegerField(initial=DEFAULTS["seed"])
+    device = forms.ChoiceField(choices=DEVICE_CHOICES, initial=DEFAULTS["device"])
+
+    def __init__(self, *args: Any, team: Team | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        versions = (
+            DatasetVersion.objects.filter(team=team).select_related("dataset").order_by("dataset__name", "-number")
+        )
+        self.fields["dataset_version"].queryset = versions  # type: ignore[attr-defined]
+        teacher = self.fields["teacher"]
+        teacher.queryset = selectors.run_teacher_choices(team=team)  # type: ignore[attr-defined]
+        teacher.label_from_instance = teacher_label  # type: ignore[attr-defined]
+
+    def settings(self) -> dict[str, Any]:
+        """The values kdcore validates, by `SETTING_NAMES`."""
+        return {name: self.cleaned_data.get(name) for name in SETTING_NAMES}

@@ -1,0 +1,63 @@
+"""The JSON shapes of a job that the API, the pages' scripts and the live events share."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from webapp.runs import selectors
+from webapp.runs.models import Run
+
+
+def run_data(run: Run, *, position: int | None, epochs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A job's payload with its queue position, and its epochs for the detail shape."""
+    data = {**run.as_payload(), "queue_position": position}
+    return data if epochs is None else {**data, "epochs": epochs}
+
+
+def run_detail_data(run: Run) -> dict[str, Any]:
+    """One job as its page and `GET /api/runs/<id>/` show it: position in the queue and every epoch so far."""
+    return run_data(run, position=selectors.run_queue_position(run=run), epochs=selectors.run_epochs(run=run))
+
+
+def run_compare_data(runs: Iterable[Run]) -> list[dict[str, Any]]:
+    """Jobs from `selectors.run_compare_list` (epochs prefetched) in the detail shape."""
+    return [run_data(run, position=None, epochs=[epoch.event for epoch in run.epochs.all()]) for run in runs]
+
+
+def run_report(run: Run) -> tuple[str, dict[str, Any]]:
+    """The split a job's numbers come from ("test" once evaluated, else "val") and its classification report."""
+    for split in ("test", "val"):
+        if run.metrics.get(split):
+            return split, run.metrics[split]
+    return "", {}
+
+
+def f1_rows(runs: list[Run]) -> list[tuple[str, list[float | None]]]:
+    """Per-class F1 of several jobs: one row per class (in the first job's order), one value per job."""
+    names = list(dict.fromkeys(name for run in runs for name in run.class_names))
+    rows = []
+    for name in names:
+        values = []
+        for run in runs:
+            per_class = run_report(run)[1].get("per_class_f1") or []
+            index = run.class_names.index(name) if name in run.class_names else -1
+            values.append(per_class[index] if 0 <= index < len(per_class) else None)
+        rows.append((name, values))
+    return rows
+
+
+def confusion_rows(run: Run) -> list[tuple[str, list[tuple[int, bool]]]]:
+    """A job's confusion matrix as rows (true class → counts per predicted class, with the diagonal marked)."""
+    matrix = run_report(run)[1].get("confusion") or []
+    return [
+        (name, [(count, i == j) for j, count in enumerate(row)])
+        for i, (name, row) in enumerate(zip(run.class_names, matrix, strict=False))
+    ]
+
+
+def compare_context(runs: list[Run]) -> dict[str, Any]:
+    """What the comparison page shows besides the curves: each job's report and confusion, and F1 by class."""
+    entries = []
+    for run in runs:
+        split, report = run_report(run)
+        entries.append({"run": run, "split": split, "report": report, "confusion": confusion_rows(run)})
+    return {"entries": entries, "f1_rows": f1_rows(runs), "runs_json": run_compare_data(runs)}

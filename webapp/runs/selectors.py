@@ -1,0 +1,102 @@
+"""Reads of the runs app: a team's jobs and models, queue positions, and what a worker needs to know."""
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+
+from webapp.accounts.models import Team
+from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
+from webapp.runs.models import Run
+
+ARTIFACT_KINDS = ("checkpoint", "onnx")
+STOP_CANCELLED = "cancelled on request"
+STOP_GONE = "the job is no longer running on this worker"
+
+
+def _runs() -> QuerySet[Run]:
+    return Run.objects.select_related("created_by", "dataset_version", "teacher")
+
+
+def run_list(*, user: AnyUser, limit: int | None = None) -> QuerySet[Run]:
+    """The jobs of the user's teams, newest first."""
+    runs = team_scope(_runs(), user=user)
+    return runs[:limit] if limit else runs
+
+
+def run_get(*, user: AnyUser, run_id: int) -> Run:
+    """One job of the user's teams, or Http404."""
+    return team_object_get(_runs(), user=user, pk=run_id)
+
+
+def run_load(*, run_id: int) -> Run:
+    """One job by id, for the worker (which acts for the team that queued it)."""
+    return _runs().get(pk=run_id)
+
+
+def run_team_id(*, run_id: int) -> int | None:
+    """The team owning a job, for the live consumer's permission check."""
+    return Run.objects.filter(pk=run_id).values_list("team_id", flat=True).first()
+
+
+def run_epochs(*, run: Run) -> list[dict[str, Any]]:
+    """The stored epoch events of a job, in order: the curves so far."""
+    return list(run.epochs.order_by("epoch").values_list("event", flat=True))
+
+
+def run_queue_positions() -> dict[int, int]:
+    """Queued job id → its place in its queue (1 = next), counting every team's jobs, oldest first."""
+    queued = Run.objects.filter(status=Run.Status.QUEUED).order_by("id").values_list("id", "queue")
+    seen: dict[str, int] = {}
+    positions = {}
+    for run_id, queue in queued:
+        seen[queue] = seen.get(queue, 0) + 1
+        positions[run_id] = seen[queue]
+    return positions
+
+
+def run_queue_position(*, run: Run) -> int | None:
+    """One queued job's place in its queue (1 = next); None once it left the queue."""
+    if run.status != Run.Status.QUEUED:
+        return None
+    return Run.objects.filter(status=Run.Status.QUEUED, queue=run.queue, pk__lt=run.pk).count() + 1
+
+
+def run_stop_reason(*, run_id: int) -> str:
+    """Why a running job's worker should stop now ("" to carry on): a cancel request, or the job was ended."""
+    row = Run.objects.filter(pk=run_id).values_list("status", "cancel_requested_at").first()
+    if row is None or row[0] != Run.Status.RUNNING:
+        return STOP_GONE
+    return STOP_CANCELLED if row[1] is not None else ""
+
+
+def run_teacher_choices(*, team: Team | None) -> QuerySet[Run]:
+    """The team's finished jobs that trained from labels alone and left a checkpoint: what a student can learn from."""
+    if team is None:
+        return Run.objects.none()
+    finished = _runs().filter(team=team, status=Run.Status.SUCCEEDED, teacher__isnull=True)
+    return finished.exclude(checkpoint_path="")
+
+
+def model_list(*, user: AnyUser) -> QuerySet[Run]:
+    """Every trained checkpoint of the user's teams, newest first."""
+    return run_list(user=user).filter(status=Run.Status.SUCCEEDED).exclude(checkpoint_path="")
+
+
+def run_compare_list(*, user: AnyUser, run_ids: Sequence[int]) -> list[Run]:
+    """The named jobs of the user's teams, in the order asked, with their epochs; unknown ids are left out."""
+    runs = run_list(user=user).filter(pk__in=run_ids).prefetch_related("epochs")
+    by_id = {run.pk: run for run in runs}
+    return [by_id[run_id] for run_id in dict.fromkeys(run_ids) if run_id in by_id]
+
+
+def run_artifact_path(*, run: Run, kind: str) -> Path:
+    """The file of a job's checkpoint or ONNX export; Http404 when it has none (or it left the disk)."""
+    relative = {"checkpoint": run.checkpoint_path, "onnx": run.onnx_path}.get(kind, "")
+    path = Path(settings.MEDIA_ROOT) / relative
+    if not relative or not path.is_file():
+        raise Http404(f"Job #{run.pk} has no {kind} file.")
+    return path

@@ -1,0 +1,30 @@
+"""Writes of the runs app, by concern; import them from here (`from webapp.runs import services`)."""
+
+from webapp.runs.services.lifecycle import run_cancel, run_create, run_queue_choose, run_retry
+from webapp.runs.services.progress import (
+    RunArtifacts,
+    json_safe,
+    run_epoch_record,
+    run_heartbeat,
+    run_mark_cancelled,
+    run_mark_failed,
+    run_mark_succeeded,
+    run_start,
+)
+from webapp.runs.services.reaper import run_reap_stale
+
+__all__ = [
+    "RunArtifacts",
+    "json_safe",
+    "run_cancel",
+    "run_create",
+    "run_epoch_record",
+    "run_heartbeat",
+    "run_mark_cancelled",
+    "run_mark_failed",
+    "run_mark_succeeded",
+    "run_queue_choose",
+    "run_reap_stale",
+    "run_retry",
+    "run_start",
+]

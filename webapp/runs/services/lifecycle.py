@@ -1,0 +1,125 @@
+"""What people do to jobs: create one, cancel it, retry it. Each queues or publishes only after the commit."""
+
+import dataclasses
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kdcore.config import ConfigError, TrainConfig
+from webapp import jobs
+from webapp.accounts.models import Team, User
+from webapp.datasets.models import DatasetVersion
+from webapp.runs.configs import config_errors, log_every_for, train_config_build
+from webapp.runs.models import Run
+from webapp.runs.services._publish import publish_status
+from webapp.system import selectors as system_selectors
+
+logger = logging.getLogger(__name__)
+
+
+def run_queue_choose(*, device: str) -> str:
+    """The queue a job waits in: `gpu`, unless it asks for the CPU or no live worker has a GPU.
+
+    With no GPU worker but a CPU one, a GPU-or-CPU ("auto") job goes to the `cpu` queue so that it runs at
+    all (slowly, and labelled so). With no worker at all it waits for a GPU one.
+    """
+    if device == "cpu":
+        return Run.Queue.CPU
+    if device == "cuda":
+        return Run.Queue.GPU
+    try:
+        workers = system_selectors.worker_list()
+    except Exception as error:  # Redis unreachable: queueing will fail loudly anyway, so keep the default here
+        logger.warning("cannot read the worker registry, queueing on gpu: %s", error)
+        return Run.Queue.GPU
+    if any(worker.has_gpu and Run.Queue.GPU in worker.queues for worker in workers):
+        return Run.Queue.GPU
+    if any(Run.Queue.CPU in worker.queues for worker in workers):
+        return Run.Queue.CPU
+    return Run.Queue.GPU
+
+
+def _check_inputs(*, team: Team, dataset_version: DatasetVersion, teacher: Run | None) -> None:
+    """The dataset version and the teacher must belong to the job's team, and the teacher must be usable."""
+    if dataset_version.team_id != team.pk:
+        raise ValidationError({"dataset_version": "That dataset version belongs to another team."})
+    if teacher is None:
+        return
+    if teacher.team_id != team.pk:
+        raise ValidationError({"teacher": "That teacher belongs to another team."})
+    if teacher.status != Run.Status.SUCCEEDED or not teacher.checkpoint_path:
+        raise ValidationError({"teacher": f"Job #{teacher.pk} has no finished checkpoint to distil from."})
+
+
+def _enqueue_after_commit(run: Run) -> None:
+    transaction.on_commit(lambda: jobs.enqueue_training(run_id=run.pk, queue=run.queue))
+
+
+@transaction.atomic
+def run_create(
+    *, team: Team, user: User, dataset_version: DatasetVersion, teacher: Run | None, settings: dict[str, Any]
+) -> Run:
+    """Validate the settings through kdcore, store the job and queue it once committed.
+
+    Raises ValidationError keyed by form field ("alpha", "teacher", ...) for anything kdcore or the team rules
+    refuse; nothing is stored then.
+    """
+    _check_inputs(team=team, dataset_version=dataset_version, teacher=teacher)
+    queue = run_queue_choose(device=str(settings.get("device") or "auto"))
+    config = train_config_build(
+        settings=settings,
+        teacher_checkpoint=teacher.checkpoint_path if teacher else None,
+        on_cpu=queue == Run.Queue.CPU,
+    )
+    run = Run(team=team, created_by=user, dataset_version=dataset_version, teacher=teacher, queue=queue)
+    run.config = config.to_dict()
+    run.full_clean()
+    run.save()
+    _enqueue_after_commit(run)
+    return run
+
+
+@transaction.atomic
+def run_retry(*, run: Run, user: User) -> Run:
+    """A new job with the same config, dataset version and teacher, queued afresh (the old one stays as it is)."""
+    if run.is_active:
+        raise ValidationError(f"Job #{run.pk} is still {run.get_status_display().lower()}: cancel it first.")
+    _check_inputs(team=run.team, dataset_version=run.dataset_version, teacher=run.teacher)
+    try:
+        config = TrainConfig.from_dict(run.config)
+    except ConfigError as error:  # stored by an older kdcore that accepted what this one refuses
+        raise config_errors(error) from None
+    queue = run_queue_choose(device=config.device)
+    config = dataclasses.replace(config, log_every=log_every_for(on_cpu=queue == Run.Queue.CPU))
+    clone = Run(
+        team=run.team, created_by=user, dataset_version=run.dataset_version, teacher=run.teacher,
+        retry_of=run, queue=queue, config=config.to_dict(),
+    )  # fmt: skip
+    clone.full_clean()
+    clone.save()
+    _enqueue_after_commit(clone)
+    return clone
+
+
+@transaction.atomic
+def run_cancel(*, run_id: int, user: User) -> Run:
+    """Cancel a job: a queued one at once; a running one is asked to stop, and its worker does so within seconds.
+
+    The worker polls `cancel_requested_at` between batches and finishes the job as cancelled.
+    """
+    run = Run.objects.select_for_update().get(pk=run_id)
+    if not run.is_active:
+        raise ValidationError(f"Job #{run.pk} already {run.get_status_display().lower()}: nothing to cancel.")
+    now = timezone.now()
+    run.cancel_requested_at, run.cancelled_by = run.cancel_requested_at or now, user
+    if run.status == Run.Status.QUEUED:
+        # Its task may still sit in the broker: the worker skips any run that is no longer queued.
+        run.status, run.finished_at = Run.Status.CANCELLED, now
+        run.status_message = f"Cancelled by {user} before it started."
+    run.full_clean()
+    run.save()
+    publish_status(run)
+    return run

@@ -1,0 +1,98 @@
+"""Pages of the runs app: jobs (the queue, the form, the list), one job live, the models, and a comparison."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from webapp.runs import selectors, services
+from webapp.runs.configs import settings_of
+from webapp.runs.forms import RunForm
+from webapp.runs.models import Run
+from webapp.runs.payloads import compare_context, run_detail_data
+
+
+def _initial(request: HttpRequest) -> dict[str, Any]:
+    """Prefill the form from `?from=<job id>` ("edit and resubmit"), else kdcore's defaults."""
+    source = request.GET.get("from", "")
+    if not source.isdigit():
+        return {}
+    run = selectors.run_get(user=request.user, run_id=int(source))
+    return {**settings_of(run.config), "dataset_version": run.dataset_version_id, "teacher": run.teacher_id}
+
+
+def run_list_view(request: HttpRequest) -> HttpResponse:
+    """The queue, the job form and every job of the user's teams; a valid form queues a job and opens it."""
+    services.run_reap_stale()  # lazily: a dead worker's job must not be listed as running
+    team = request.team  # type: ignore[attr-defined]
+    form = RunForm(request.POST or None, team=team, initial=_initial(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.run_create(
+                team=team, user=request.user, dataset_version=form.cleaned_data["dataset_version"],  # type: ignore[arg-type]
+                teacher=form.cleaned_data["teacher"], settings=form.settings(),
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Job #{run.pk} is queued.")
+            return redirect("runs:detail", pk=run.pk)
+    positions = selectors.run_queue_positions()
+    rows = [(run, positions.get(run.pk)) for run in selectors.run_list(user=request.user, limit=100)]
+    context = {
+        "form": form,
+        "rows": rows,
+        "active_rows": sorted((row for row in rows if row[0].is_active), key=lambda row: (row[1] or 0, row[0].pk)),
+        "cpu_fallback": services.run_queue_choose(device="auto") == Run.Queue.CPU,
+    }
+    return render(request, "runs/run_list.html", context)
+
+
+def run_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One job: live curves, epoch table, throughput and ETA; cancel while active, retry once finished."""
+    services.run_reap_stale()
+    run = selectors.run_get(user=request.user, run_id=pk)
+    data = run_detail_data(run)
+    return render(request, "runs/run_detail.html", {"run": run, "position": data["queue_position"], "run_json": data})
+
+
+@require_POST
+def run_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a job from its page."""
+    run = selectors.run_get(user=request.user, run_id=pk)
+    try:
+        run = services.run_cancel(run_id=run.pk, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = run.status == Run.Status.CANCELLED
+        messages.success(request, "Job cancelled." if done else "Stopping the job: its worker stops within seconds.")
+    return redirect("runs:detail", pk=pk)
+
+
+@require_POST
+def run_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a copy of a finished job and open it."""
+    run = selectors.run_get(user=request.user, run_id=pk)
+    try:
+        clone = services.run_retry(run=run, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("runs:detail", pk=pk)
+    messages.success(request, f"Job #{clone.pk} retries job #{run.pk}.")
+    return redirect("runs:detail", pk=clone.pk)
+
+
+def model_list_view(request: HttpRequest) -> HttpResponse:
+    """Every trained checkpoint of the user's teams, with downloads and a compare selection."""
+    return render(request, "runs/models.html", {"models": selectors.model_list(user=request.user)})
+
+
+def run_compare_view(request: HttpRequest) -> HttpResponse:
+    """Two or more jobs side by side: curves overlaid, accuracy, per-class F1, confusion, size and latency."""
+    ids = [int(value) for value in request.GET.getlist("runs") if value.isdigit()]
+    runs = selectors.run_compare_list(user=request.user, run_ids=ids)
+    return render(request, "runs/compare.html", {"runs": runs, **compare_context(runs)})

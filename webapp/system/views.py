@@ -1,0 +1,37 @@
+"""Pages of the system app: the dashboard, the status page, one ping, the sections' empty states, /healthz."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from webapp.system import selectors
+
+
+@login_not_required
+@never_cache
+def healthz_view(request: HttpRequest) -> JsonResponse:
+    """Database, Redis and live workers as JSON; 503 until all are fine. Public, for monitors and scripts."""
+    health = selectors.health_get()
+    return JsonResponse(health.as_dict(), status=200 if health.ok else 503)
+
+
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    """Where a signed-in user lands: their team, the sections, and whether the Studio is healthy."""
+    return render(request, "system/dashboard.html", {"health": selectors.health_get()})
+
+
+def status_view(request: HttpRequest) -> HttpResponse:
+    """The same facts as /healthz, for people, plus a button that pings a worker end to end."""
+    context = {"health": selectors.health_get(), "pings": selectors.ping_list(user=request.user)}
+    return render(request, "system/status.html", context)
+
+
+def ping_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One ping of the user's teams; another team's ping is a 404."""
+    return render(request, "system/ping_detail.html", {"ping": selectors.ping_get(user=request.user, ping_id=pk)})
+
+
+def section_view(request: HttpRequest, template_name: str) -> HttpResponse:
+    """A section whose feature has not arrived yet: an honest empty state, no fake buttons."""
+    return render(request, template_name)

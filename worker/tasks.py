@@ -1,0 +1,19 @@
+"""Thin tasks: load by id, do the work (kdcore, later), hand results to a service."""
+
+from celery import Task, shared_task
+
+from webapp import jobs
+from webapp.system import services
+from worker import training
+
+
+@shared_task(name=jobs.PING, bind=True)
+def ping(self: Task, ping_id: int) -> None:
+    """Answer a ping: proves this worker takes tasks, writes the database and publishes live events."""
+    services.ping_complete(ping_id=ping_id, hostname=self.request.hostname or "unknown")
+
+
+@shared_task(name=jobs.RUN_TRAINING, bind=True)
+def run_training(self: Task, run_id: int) -> None:
+    """Train or distil job `run_id`, reporting live; a permanent error fails the job with its reason, then raises."""
+    training.train_run(run_id, hostname=self.request.hostname or "unknown")

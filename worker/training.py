@@ -1,0 +1,135 @@
+"""One training or distillation job, start to finish: claim it, train with kdcore, store what it made.
+
+The Celery task (`worker.tasks.run_training`) only calls `train_run`; each step here is small so that tests
+can swap `fit` or the dataset reader for fakes.
+"""
+
+import dataclasses
+import logging
+from pathlib import Path
+
+import torch
+from django.conf import settings
+
+from kdcore.benchmark import benchmark_model
+from kdcore.checkpoint import save_checkpoint
+from kdcore.config import ConfigError, TrainConfig
+from kdcore.data import DatasetError, FaceArrays
+from kdcore.export import check_parity, export_onnx
+from kdcore.runtime import resolve_device
+from kdcore.train import FitResult, fit
+from kdcore.train.loop import checkpoint_meta
+from webapp.runs import selectors, services
+from webapp.runs.models import Run
+from worker.datasets import version_face_arrays
+from worker.progress import RunProgressCallback
+from worker.run_heartbeat import RunHeartbeat
+
+logger = logging.getLogger(__name__)
+
+CHECKPOINT_NAME, ONNX_NAME = "best.pt", "model.onnx"
+
+
+def media_path(relative: str) -> Path:
+    """An absolute path under MEDIA_ROOT for a path stored relative to it."""
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+def runtime_config(run: Run) -> TrainConfig:
+    """The stored config with the teacher's checkpoint resolved on this machine's MEDIA_ROOT."""
+    cfg = TrainConfig.from_dict(run.config)
+    if cfg.distill is None:
+        return cfg
+    paths = tuple(str(media_path(path)) for path in cfg.distill.teacher_checkpoints)
+    return dataclasses.replace(cfg, distill=dataclasses.replace(cfg.distill, teacher_checkpoints=paths))
+
+
+def check_teacher_classes(run: Run, arrays: FaceArrays) -> None:
+    """A teacher must predict the classes the student learns, in the same order."""
+    teacher = run.teacher
+    if teacher is not None and teacher.class_names and tuple(teacher.class_names) != tuple(arrays.class_names):
+        raise ValueError(
+            f"The teacher (job #{teacher.pk}) learned the classes {', '.join(teacher.class_names)}, but this dataset "
+            f"version has {', '.join(arrays.class_names)}: pick a teacher trained on the same classes."
+        )
+
+
+def failure_message(error: BaseException) -> str:
+    """What went wrong, in words that say what to change (or that retrying may help)."""
+    if isinstance(error, torch.cuda.OutOfMemoryError):
+        return "The GPU ran out of memory: lower the batch size (or pick a smaller model) and submit again."
+    if isinstance(error, ConfigError):
+        return f"The job's settings are not valid: {error}. Submit it again with these fixed."
+    if isinstance(error, DatasetError | ValueError | FileNotFoundError):
+        return str(error)
+    if isinstance(error, RuntimeError) and "CUDA" in str(error):
+        return f"{error}. Choose device 'auto' or 'cpu', or run a worker on a GPU host, and retry."
+    return f"{type(error).__name__}: {error}. Retry the job; if it fails again, the worker's log says more."
+
+
+def store_artifacts(run: Run, result: FitResult) -> services.RunArtifacts:
+    """Write the checkpoint and ONNX export under MEDIA_ROOT/runs/<id>/ and measure the model on the CPU."""
+    checkpoint = f"{run.artifact_dir}/{CHECKPOINT_NAME}"
+    size = save_checkpoint(media_path(checkpoint), result.model, result.config, checkpoint_meta(result)).stat().st_size
+    onnx = f"{run.artifact_dir}/{ONNX_NAME}"
+    parity = _export_onnx(result, media_path(onnx))
+    bench = benchmark_model(result.model.cpu(), name=run.config["model"], device="cpu", batch_sizes=(1,), runs=20)
+    return services.RunArtifacts(
+        checkpoint_path=checkpoint, onnx_path=onnx if parity is not None else "", onnx_max_abs_diff=parity,
+        parameters=bench.size.parameters, size_bytes=size, latency_ms=bench.latency_ms,
+    )  # fmt: skip
+
+
+def _export_onnx(result: FitResult, path: Path) -> float | None:
+    """Export and return the largest logit difference from eager PyTorch; a failure costs the export, not the model."""
+    try:
+        export_onnx(result.model, path)
+        return check_parity(result.model, path, "onnx")
+    except Exception as error:
+        logger.warning("ONNX export to %s failed, keeping the checkpoint only: %s", path, error)
+        path.unlink(missing_ok=True)
+        return None
+
+
+def _prepare(run: Run) -> tuple[TrainConfig, torch.device]:
+    cfg = runtime_config(run)
+    return cfg, resolve_device(cfg.device)
+
+
+def _train(run: Run, cfg: TrainConfig, device: torch.device) -> None:
+    """Read the data, fit, and record how it ended; runs under the job's heartbeat."""
+    arrays = version_face_arrays(run.dataset_version_id)
+    check_teacher_classes(run, arrays)
+    result = fit(cfg, device=device, callbacks=[RunProgressCallback(run.pk)], arrays=arrays)
+    if result.stopped:
+        if result.stop_reason == selectors.STOP_CANCELLED:
+            services.run_mark_cancelled(run_id=run.pk)
+        return  # otherwise the job was taken from this worker (reaped): nothing left to record
+    artifacts = store_artifacts(run, result)
+    services.run_mark_succeeded(
+        run_id=run.pk, metrics=result.metrics(), class_names=list(result.class_names), artifacts=artifacts
+    )
+
+
+def train_run(run_id: int, *, hostname: str) -> None:
+    """Run job `run_id` on this worker, unless it was cancelled while queued.
+
+    A permanent error marks the job failed with a message a user can act on, then propagates so that Celery
+    logs it too.
+    """
+    run = selectors.run_load(run_id=run_id)
+    if not run.is_active:
+        return
+    try:
+        cfg, device = _prepare(run)
+    except Exception as error:
+        services.run_mark_failed(run_id=run_id, message=failure_message(error))
+        raise
+    if services.run_start(run_id=run_id, hostname=hostname, device=device.type) is None:
+        return
+    try:
+        with RunHeartbeat(run_id, interval=settings.RUN_HEARTBEAT_SECONDS):
+            _train(run, cfg, device)
+    except Exception as error:
+        services.run_mark_failed(run_id=run_id, message=failure_message(error))
+        raise
