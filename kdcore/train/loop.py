@@ -301,7 +301,9 @@ def fit(
             run.validate(event)
             run.callbacks.on_epoch_end(run.state, event)
             run.state.epoch += 1
-            if last and cfg.checkpoint_every and run.state.epoch % cfg.checkpoint_every == 0:
+            # An epoch cancelled mid-way is incomplete: never record it as a point to resume from.
+            complete = event.step == event.steps_per_epoch
+            if last and complete and cfg.checkpoint_every and run.state.epoch % cfg.checkpoint_every == 0:
                 _save_atomically(run.training_state(), last)
         result = run.finish()
     except BaseException as error:
