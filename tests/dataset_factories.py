@@ -13,7 +13,13 @@ from webapp.datasets.storage import face_file_write
 Face = tuple[int, int, int]
 """(grey value, label code, split code) of one flat face."""
 
-FACES: list[Face] = [(10, 0, Split.TRAIN), (20, 0, Split.TRAIN), (30, 3, Split.TRAIN), (40, 6, Split.VAL), (50, 4, Split.TEST)]
+FACES: list[Face] = [
+    (10, 0, Split.TRAIN),
+    (20, 0, Split.TRAIN),
+    (30, 3, Split.TRAIN),
+    (40, 6, Split.VAL),
+    (50, 4, Split.TEST),
+]
 
 
 class DatasetFactory(DjangoModelFactory):

@@ -14,7 +14,7 @@ from pytest_django.fixtures import Settings
 from kdcore.checkpoint import save_checkpoint
 from kdcore.models import create_model
 from tests.faces import emotion_faces
-from tests.factories_runs import TeacherRunFactory
+from tests.run_factories import TINY_SETTINGS, TeacherRunFactory
 from tests.stack import LiveStudio
 from webapp.accounts.models import Team, User
 from webapp.datasets import services as dataset_services
@@ -22,8 +22,6 @@ from webapp.datasets.models import CLASS_NAMES, DatasetVersion
 from webapp.datasets.services.versions import version_create
 from webapp.runs.models import Run
 from worker.datasets.faces import faces_store
-
-TINY_WIDTH = 0.0625
 
 
 def use_live_media(settings: Settings, studio: LiveStudio) -> Path:
@@ -50,7 +48,7 @@ def teacher_create(*, team: Team, version: DatasetVersion, media: Path) -> Run:
     """A finished job with a real (untrained, seeded) tiny checkpoint on disk: something to distil from."""
     run = TeacherRunFactory(team=team, dataset_version=version, class_names=list(CLASS_NAMES))
     torch.manual_seed(0)
-    model = create_model("mini_resemotenet", width_mult=TINY_WIDTH, num_classes=len(CLASS_NAMES))
+    model = create_model("mini_resemotenet", width_mult=TINY_SETTINGS["width_mult"], num_classes=len(CLASS_NAMES))
     save_checkpoint(media / run.checkpoint_path, model, run.config, {"class_names": list(CLASS_NAMES)})
     return run
 

@@ -13,6 +13,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from webapp.datasets.limits import RequestSizeLimit  # noqa: E402
 from webapp.routing import websocket_urlpatterns  # noqa: E402
 
 # WhiteNoise streams static files from a synchronous iterator; Django adapts it under ASGI, which is fine
@@ -21,7 +22,8 @@ warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume sy
 
 application = ProtocolTypeRouter(
     {
-        "http": django_http,
+        # Oversized uploads are refused with 413 before Django spools their body to disk.
+        "http": RequestSizeLimit(django_http),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

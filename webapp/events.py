@@ -12,10 +12,12 @@ from channels.layers import get_channel_layer
 
 PINGS = "pings"
 RUNS = "runs"
+DATASET_IMPORTS = "dataset-imports"
 
 PING_COMPLETED = "ping.completed"
 RUN_STATUS = "run.status"  # the job's payload, on every status change
 RUN_EPOCH = "run.epoch"  # asdict(ProgressEvent) of each validated epoch, also stored
+DATASET_IMPORT_UPDATED = "dataset_import.updated"  # the import's payload: progress, status, errors
 RUN_PROGRESS = "run.progress"  # asdict(ProgressEvent) of a batch, about once a second, never stored
 
 # The Channels message type every consumer handles (handler `live_event`).
@@ -52,3 +54,8 @@ def publish_run_epoch(*, run_id: int, data: dict[str, Any]) -> None:
 def publish_run_progress(*, run_id: int, data: dict[str, Any]) -> None:
     """Job `run_id` reports a batch (throttled by the worker)."""
     publish(kind=RUNS, object_id=run_id, event=RUN_PROGRESS, data=data)
+
+
+def publish_dataset_import(*, import_id: int, data: dict[str, Any]) -> None:
+    """Dataset import `import_id` moved on (progress) or ended (succeeded or failed)."""
+    publish(kind=DATASET_IMPORTS, object_id=import_id, event=DATASET_IMPORT_UPDATED, data=data)

@@ -10,8 +10,9 @@ from celery import Celery
 
 PING = "system.ping"
 RUN_TRAINING = "runs.train"
+DATASET_IMPORT = "datasets.import_dataset"
 
-TASK_NAMES = (PING, RUN_TRAINING)
+TASK_NAMES = (PING, RUN_TRAINING, DATASET_IMPORT)
 
 
 @cache
@@ -30,3 +31,8 @@ def enqueue_ping(*, ping_id: int) -> str:
 def enqueue_training(*, run_id: int, queue: str) -> str:
     """Queue training job `run_id` on `queue` (`gpu`, or `cpu` when no GPU worker is alive); returns the task id."""
     return _client().send_task(RUN_TRAINING, kwargs={"run_id": run_id}, queue=queue).id
+
+
+def enqueue_dataset_import(*, import_id: int) -> str:
+    """Queue the import of an uploaded dataset file (queue `cpu`: reading and hashing faces needs no GPU)."""
+    return _client().send_task(DATASET_IMPORT, kwargs={"import_id": import_id}).id

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from webapp.datasets.consumers import DatasetImportEventsConsumer
 from webapp.runs.consumers import RunEventsConsumer
 from webapp.system.consumers import PingEventsConsumer
 
 websocket_urlpatterns = [
     path("ws/pings/<int:pk>/", PingEventsConsumer.as_asgi()),
     path("ws/runs/<int:pk>/", RunEventsConsumer.as_asgi()),
+    path("ws/dataset-imports/<int:pk>/", DatasetImportEventsConsumer.as_asgi()),
 ]

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "webapp.system",
     "webapp.datasets",
     "webapp.runs",
+    "worker",  # for its management commands only (import_dataset): named here, never imported by webapp
 ]
 
 MIDDLEWARE = [
@@ -149,6 +150,7 @@ CELERY_TASK_IGNORE_RESULT = True  # results land in the database through service
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_TASK_ROUTES = {
     "system.ping": {"queue": "cpu"},
+    "datasets.import_dataset": {"queue": "cpu"},
     "runs.train": {"queue": "gpu"},  # a job without a GPU worker is sent to "cpu" explicitly
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # training jobs are long: never reserve one behind another
@@ -204,11 +206,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several serializers have a `status` field with their own choices: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {"RunStatusEnum": "webapp.runs.models.Run.Status"},
 }
 
 # --- Uploaded and produced files (datasets, checkpoints, exports) ------------------------------------
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"  # never served directly: downloads go through views that check the team
+# Training arrays of dataset versions (.npz named by the version's fingerprint); safe to delete, rebuilt on demand.
+DATASET_CACHE_DIR = Path(env_str("KD_CACHE_DIR", str(VAR_DIR / "cache")))
+# The largest upload accepted; a larger one gets HTTP 413 before its body is read (webapp.datasets.limits).
+# Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) still bounds the other form fields; files stream to disk.
+STUDIO_MAX_UPLOAD_MB = env_int("STUDIO_MAX_UPLOAD_MB", 1024)
+# What one archive may unpack to, checked from its listing before an import is queued (zip and tar bombs).
+STUDIO_ARCHIVE_MAX_UNPACKED_MB = env_int("STUDIO_ARCHIVE_MAX_UNPACKED_MB", 4096)
+STUDIO_ARCHIVE_MAX_FILES = env_int("STUDIO_ARCHIVE_MAX_FILES", 200_000)
+STUDIO_ARCHIVE_MAX_RATIO = env_int("STUDIO_ARCHIVE_MAX_RATIO", 100)
 
 # --- Static files, served by WhiteNoise under uvicorn ----------------------------------------------
 STATIC_URL = "/static/"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("webapp.api_urls")),
     path("admin/", admin.site.urls),
     path("", include("webapp.accounts.urls")),
+    path("datasets/", include("webapp.datasets.urls")),
     path("", include("webapp.runs.urls")),
     path("", include("webapp.system.urls")),
 ]

@@ -4,7 +4,7 @@ from celery import Task, shared_task
 
 from webapp import jobs
 from webapp.system import services
-from worker import training
+from worker import datasets, training
 
 
 @shared_task(name=jobs.PING, bind=True)
@@ -17,3 +17,9 @@ def ping(self: Task, ping_id: int) -> None:
 def run_training(self: Task, run_id: int) -> None:
     """Train or distil job `run_id`, reporting live; a permanent error fails the job with its reason, then raises."""
     training.train_run(run_id, hostname=self.request.hostname or "unknown")
+
+
+@shared_task(name=jobs.DATASET_IMPORT)
+def import_dataset(import_id: int) -> None:
+    """Import an uploaded dataset file into a new version; a bad file fails the import with its reason, then raises."""
+    datasets.import_run(import_id)

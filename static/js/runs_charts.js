@@ -33,7 +33,7 @@ window.RunCharts = (function () {
   }
 
   function lineChart(canvas, yTitle, asPercent, datasets) {
-    const ticks = asPercent ? { callback: (value) => Math.round(value * 100) + "%" } : {};
+    const ticks = asPercent ? { callback: (value) => Math.round(value * 1000) / 10 + "%" } : {};
     return new Chart(canvas, {
       type: "line",
       data: { datasets: datasets },

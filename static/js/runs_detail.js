@@ -83,6 +83,7 @@
     const badge = document.querySelector("#run-status [data-role=status]");
     badge.className = "badge badge-" + run.status;
     badge.textContent = run.status_label;
+    document.querySelector("#run-status [data-role=cpu]").hidden = !(run.runs_on_cpu && !TERMINAL.includes(run.status));
     const message = document.getElementById("run-message");
     if (run.status !== "queued") message.textContent = run.status_message;
     message.classList.toggle("failed", run.status === "failed");

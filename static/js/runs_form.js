@@ -24,4 +24,6 @@
   model.addEventListener("change", update);
   teacher.addEventListener("change", update);
   update();
+  // A refused form comes back below the queue: bring its messages into view.
+  if (form.querySelector(".field-invalid, .form-error")) form.scrollIntoView({ block: "start" });
 })();

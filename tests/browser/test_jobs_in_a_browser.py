@@ -21,7 +21,7 @@ def _sign_in(page: Page, studio: LiveStudio) -> None:
     page.get_by_label("Email").fill("alice@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Jobs")).to_be_visible()
+    expect(page.get_by_role("heading", name="Jobs", exact=True)).to_be_visible()
 
 
 def _fill_tiny_job(page: Page, version: DatasetVersion, *, epochs: int) -> None:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from kdcore.train import ProgressEvent, TrainState
-from tests.factories_runs import RunFactory
+from tests.run_factories import RunFactory
 from webapp.accounts.models import Team, User
 from webapp.runs import selectors, services
 from webapp.runs.models import Run

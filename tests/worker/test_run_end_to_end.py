@@ -8,25 +8,15 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 from websockets.sync.client import ClientConnection, connect
 
-from tests.factories_runs import RunFactory
-from tests.live_jobs import TINY_WIDTH, face_version_create, use_live_media, wait_for_status
+from tests.live_jobs import face_version_create, use_live_media, wait_for_status
+from tests.run_factories import TINY_SETTINGS, RunFactory, tiny_config
 from tests.stack import LiveStudio
 from webapp import jobs
 from webapp.accounts.models import Team, User
 from webapp.runs import selectors, services
-from webapp.runs.configs import train_config_build
 from webapp.runs.models import Run
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-TINY = {
-    "model": "mini_resemotenet",
-    "width_mult": TINY_WIDTH,
-    "epochs": 1,
-    "batch_size": 8,
-    "lr": 0.01,
-    "device": "cpu",
-}
 
 
 def _websocket(studio: LiveStudio, user: User, run: Run) -> ClientConnection:
@@ -51,12 +41,13 @@ def test_it_trains_a_teacher_then_distils_a_student_with_live_events(
 ) -> None:
     media = use_live_media(settings, live_studio)
     version = face_version_create(team=team, user=alice)
-    teacher = services.run_create(team=team, user=alice, dataset_version=version, teacher=None, settings=TINY)
+    teacher = services.run_create(team=team, user=alice, dataset_version=version, teacher=None, settings=TINY_SETTINGS)
     teacher = wait_for_status(teacher, {"succeeded", "failed"}, timeout=120, studio=live_studio)
     assert teacher.status == "succeeded", teacher.status_message
 
-    config = train_config_build(settings=TINY, teacher_checkpoint=teacher.checkpoint_path, on_cpu=True)
-    student = RunFactory(team=team, created_by=alice, dataset_version=version, teacher=teacher, config=config.to_dict())
+    student = RunFactory(
+        team=team, created_by=alice, dataset_version=version, teacher=teacher, config=tiny_config(teacher)
+    )
     with _websocket(live_studio, alice, student) as websocket:
         jobs.enqueue_training(run_id=student.pk, queue="cpu")
         received = _events_until_finished(websocket)

@@ -10,7 +10,7 @@ import pytest
 
 from kdcore.train import Callback, ProgressEvent, TrainState
 from tests.faces import emotion_faces
-from tests.factories_runs import RunFactory, TeacherRunFactory
+from tests.run_factories import RunFactory, TeacherRunFactory, tiny_config
 from webapp.accounts.models import Team, User
 from webapp.runs import selectors, services
 from worker import training
@@ -118,7 +118,7 @@ def test_it_fails_with_the_readers_message_and_reraises(team: Team, fakes: mock.
 
 
 def test_it_fails_a_gpu_job_on_a_machine_without_one(team: Team, fakes: mock.Mock) -> None:
-    run = RunFactory(team=team, config={**RunFactory.build().config, "device": "cuda"})
+    run = RunFactory(team=team, config=tiny_config(device="cuda"))
     with mock.patch("torch.cuda.is_available", return_value=False), pytest.raises(RuntimeError):
         training.train_run(run.pk, hostname="w@box")
     run.refresh_from_db()

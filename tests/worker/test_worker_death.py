@@ -12,13 +12,12 @@ import pytest
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from tests.factories_runs import RunFactory
-from tests.live_jobs import TINY_WIDTH, face_version_create, use_live_media, wait_for_status
+from tests.live_jobs import face_version_create, use_live_media, wait_for_status
+from tests.run_factories import RunFactory, tiny_config
 from tests.stack import START_TIMEOUT, LiveStudio, _subprocess_env, wait_until
 from webapp import jobs
 from webapp.accounts.models import Team, User
 from webapp.redis_client import redis_client
-from webapp.runs.configs import train_config_build
 from webapp.runs.models import Run, RunEpoch
 from webapp.system.models import WORKER_KEY_PREFIX
 from webapp.system.supervisor import Child, Supervisor
@@ -60,9 +59,7 @@ def test_it_fails_the_job_of_a_killed_worker_with_the_reason_and_retries_it(
 ) -> None:
     use_live_media(settings, live_studio)
     version = face_version_create(team=team, user=alice)
-    tiny = {"model": "mini_resemotenet", "width_mult": TINY_WIDTH, "epochs": 40, "batch_size": 8, "device": "cpu"}
-    config = train_config_build(settings=tiny, teacher_checkpoint=None, on_cpu=True).to_dict()
-    run = RunFactory(team=team, created_by=alice, dataset_version=version, config=config)
+    run = RunFactory(team=team, created_by=alice, dataset_version=version, config=tiny_config(epochs=40))
     jobs.enqueue_training(run_id=run.pk, queue=doomed_worker.queue)
     wait_until(lambda: RunEpoch.objects.filter(run=run).exists(), timeout=90, what="no epoch recorded")
     run.refresh_from_db()

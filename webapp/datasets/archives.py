@@ -80,7 +80,7 @@ def check_member_name(raw: str) -> str:
     name = raw.replace("\\", "/")
     parts = [part for part in name.split("/") if part not in ("", ".")]
     if name.startswith("/") or _DRIVE.match(name) or ".." in parts:
-        raise _invalid(f"the archive holds an unsafe path {raw!r}: expected relative paths without '..'")
+        raise _invalid(f"The archive holds an unsafe path {raw!r}: expected relative paths without '..'")
     return "/".join(parts)
 
 
@@ -141,7 +141,7 @@ def _inspect_zip(file: IO[bytes], *, name: str, size: int, limits: ArchiveLimits
 def _inspect_tar(file: IO[bytes], *, name: str, size: int, limits: ArchiveLimits) -> UploadSummary:
     tally = _Tally(UploadSummary(kind=DatasetImport.Kind.TAR), name=name, size=size, limits=limits)
     try:
-        archive = tarfile.open(fileobj=file, mode="r|*")
+        archive = _open_tar(file)
     except (tarfile.TarError, EOFError, OSError) as error:
         raise _invalid(f"unsupported file {name!r} ({error}); {EXPECTED}") from None
     try:
@@ -150,6 +150,11 @@ def _inspect_tar(file: IO[bytes], *, name: str, size: int, limits: ArchiveLimits
     except (tarfile.TarError, EOFError, OSError, ValueError) as error:
         raise _invalid(f"{name} is not a readable tar archive or is truncated ({error})") from None
     return tally.finish()
+
+
+def _open_tar(file: IO[bytes]) -> tarfile.TarFile:
+    """A tar stream (plain, gz, bz2 or xz); raises ReadError when the bytes are no tar at all."""
+    return tarfile.open(fileobj=file, mode="r|*")
 
 
 def _walk_tar(archive: tarfile.TarFile, tally: _Tally) -> None:

@@ -29,8 +29,12 @@ class DatasetUploadForm(VersionUploadForm):
 class GalleryFilterForm(forms.Form):
     """Which faces the gallery shows: a class, a split, or all."""
 
-    label = forms.ChoiceField(label="Class", required=False, choices=[("", "All classes")] + [(n, n) for n in CLASS_NAMES])
-    split = forms.ChoiceField(label="Split", required=False, choices=[("", "All splits")] + [(n, n) for n in SPLIT_NAMES])
+    label = forms.ChoiceField(
+        label="Class", required=False, choices=[("", "All classes")] + [(n, n) for n in CLASS_NAMES]
+    )
+    split = forms.ChoiceField(
+        label="Split", required=False, choices=[("", "All splits")] + [(n, n) for n in SPLIT_NAMES]
+    )
 
     def codes(self) -> tuple[int | None, int | None]:
         """(label, split) codes, None for "all"; an invalid choice also means "all"."""

@@ -36,10 +36,11 @@ def upload_limit_bytes() -> int:
     return settings.STUDIO_MAX_UPLOAD_MB * _MB + _FORM_SLACK
 
 
-def too_large_message(length: int) -> str:
-    """What a user reads when their upload is refused for its size."""
+def too_large_message(length: int, *, at_least: bool = False) -> str:
+    """What a user reads when their upload is refused for its size (`at_least`: it was cut off, not measured)."""
+    size = f"{'at least ' if at_least else ''}{length / _MB:,.1f} MB"
     return (
-        f"The upload is {length / _MB:,.1f} MB; the limit is {settings.STUDIO_MAX_UPLOAD_MB:,} MB. "
+        f"The upload is {size}; the limit is {settings.STUDIO_MAX_UPLOAD_MB:,} MB. "
         "Upload a smaller file, or ask an administrator to raise STUDIO_MAX_UPLOAD_MB."
     )
 
@@ -89,7 +90,7 @@ class RequestSizeLimit:
 
         await self.app(scope, counter.receive, tracked_send)
         if counter.exceeded and not started:
-            await _refuse(send, counter.received)
+            await _refuse(send, counter.received, at_least=True)
 
 
 class _BodyCounter:
@@ -119,8 +120,8 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _refuse(send: Send, length: int) -> None:
-    body = json.dumps({"detail": too_large_message(length)}).encode()
+async def _refuse(send: Send, length: int, *, at_least: bool = False) -> None:
+    body = json.dumps({"detail": too_large_message(length, at_least=at_least)}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 413, "headers": [*headers, (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})

@@ -7,11 +7,13 @@ next version, so a job always trains on exactly the data its version's fingerpri
 """
 
 import uuid
+from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from webapp.accounts.models import TeamOwned
@@ -120,6 +122,7 @@ class DatasetImport(TeamOwned):
     """
 
     SKIPPED_LISTED = 500
+    SILENT_AFTER = timedelta(minutes=5)  # a running import reports at least every few seconds
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting for a worker"
@@ -166,6 +169,11 @@ class DatasetImport(TeamOwned):
     def is_active(self) -> bool:
         """Queued or running: it may still change."""
         return self.status in self.ACTIVE
+
+    @property
+    def looks_stuck(self) -> bool:
+        """Queued or running, yet silent for minutes: no worker took it, or the one that did has stopped."""
+        return self.is_active and self.updated_at is not None and timezone.now() - self.updated_at > self.SILENT_AFTER
 
     def as_payload(self) -> dict[str, Any]:
         """The JSON shape shared by the API and the live event, so the page renders both the same way."""

@@ -5,6 +5,7 @@ came through the queue from a team-scoped request.
 """
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import Team
 from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
@@ -12,17 +13,20 @@ from webapp.datasets.models import Dataset, DatasetImport, DatasetItem, DatasetV
 from webapp.datasets.services.versions import FaceRow, version_rows
 
 
-def dataset_list(*, user: AnyUser) -> QuerySet[Dataset]:
-    """The datasets of the user's teams, newest first, with their versions and imports (newest first) prefetched."""
+def _datasets() -> QuerySet[Dataset]:
     versions = Prefetch("versions", queryset=DatasetVersion.objects.order_by("-number"))
     imports = Prefetch("imports", queryset=DatasetImport.objects.select_related("version").order_by("-created_at"))
-    queryset = Dataset.objects.select_related("team", "created_by").prefetch_related(versions, imports)
-    return team_scope(queryset, user=user)
+    return Dataset.objects.select_related("team", "created_by").prefetch_related(versions, imports)
+
+
+def dataset_list(*, user: AnyUser) -> QuerySet[Dataset]:
+    """The datasets of the user's teams, newest first, with their versions and imports (newest first) prefetched."""
+    return team_scope(_datasets(), user=user)
 
 
 def dataset_get(*, user: AnyUser, dataset_id: int) -> Dataset:
     """One dataset of the user's teams (versions and imports prefetched), or Http404."""
-    return team_object_get(dataset_list(user=user), user=user, pk=dataset_id)
+    return team_object_get(_datasets(), user=user, pk=dataset_id)
 
 
 def dataset_version_list(*, user: AnyUser, dataset_id: int | None = None) -> QuerySet[DatasetVersion]:
@@ -35,8 +39,7 @@ def dataset_version_list(*, user: AnyUser, dataset_id: int | None = None) -> Que
 
 def dataset_version_get(*, user: AnyUser, dataset_id: int, number: int) -> DatasetVersion:
     """Version `number` of one of the user's datasets, or Http404."""
-    version = dataset_version_list(user=user, dataset_id=dataset_id).filter(number=number).first()
-    return team_object_get(dataset_version_list(user=user), user=user, pk=version.pk if version else 0)
+    return get_object_or_404(dataset_version_list(user=user, dataset_id=dataset_id), number=number)
 
 
 def dataset_version_get_by_id(*, user: AnyUser, version_id: int) -> DatasetVersion:
@@ -44,7 +47,9 @@ def dataset_version_get_by_id(*, user: AnyUser, version_id: int) -> DatasetVersi
     return team_object_get(dataset_version_list(user=user), user=user, pk=version_id)
 
 
-def dataset_item_list(*, version: DatasetVersion, label: int | None = None, split: int | None = None) -> QuerySet[DatasetItem]:
+def dataset_item_list(
+    *, version: DatasetVersion, label: int | None = None, split: int | None = None
+) -> QuerySet[DatasetItem]:
     """A version's items in (split, name) order, optionally of one class and one split, with their images."""
     queryset = version.items.select_related("image").order_by("split", "name", "id")
     if label is not None:

@@ -86,10 +86,9 @@ class RunQueueApi(APIView):
     @extend_schema(responses=RunOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         services.run_reap_stale()
-        positions = selectors.run_queue_positions()
-        runs = selectors.run_list(user=request.user).filter(status__in=Run.ACTIVE).order_by("id")
-        ordered = sorted(runs, key=lambda run: (run.status == Run.Status.QUEUED, positions.get(run.pk, 0), run.pk))
-        return Response([run_data(run, position=positions.get(run.pk)) for run in ordered])
+        return Response(
+            [run_data(run, position=position) for run, position in selectors.run_queue_list(user=request.user)]
+        )
 
 
 class RunCreateApi(APIView):

@@ -93,10 +93,11 @@ class Run(TeamOwned):
 
     @property
     def epochs_done(self) -> int:
-        """Epochs finished, from the latest progress point."""
-        if self.progress.get("kind") == "epoch":
-            return int(self.progress.get("epoch", 0))
-        return max(0, int(self.progress.get("epoch", 1)) - 1) if self.progress else 0
+        """Whole epochs finished, from the latest progress point (an epoch cut short by a cancel does not count)."""
+        if not self.progress:
+            return 0
+        epoch, whole = int(self.progress["epoch"]), self.progress.get("step") == self.progress.get("steps_per_epoch")
+        return epoch if self.progress.get("kind") == "epoch" and whole else epoch - 1
 
     @property
     def accuracy(self) -> float | None:

@@ -58,6 +58,13 @@ def run_queue_positions() -> dict[int, int]:
     return positions
 
 
+def run_queue_list(*, user: AnyUser) -> list[tuple[Run, int | None]]:
+    """The user's teams' active jobs in the order they run: running ones, then queued ones by place (1 = next)."""
+    positions = run_queue_positions()
+    rows = [(run, positions.get(run.pk)) for run in run_list(user=user).filter(status__in=Run.ACTIVE)]
+    return sorted(rows, key=lambda row: (row[1] is not None, row[1] or 0, row[0].pk))
+
+
 def run_queue_position(*, run: Run) -> int | None:
     """One queued job's place in its queue (1 = next); None once it left the queue."""
     if run.status != Run.Status.QUEUED:

@@ -45,7 +45,7 @@ def run_list_view(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "rows": rows,
-        "active_rows": sorted((row for row in rows if row[0].is_active), key=lambda row: (row[1] or 0, row[0].pk)),
+        "active_rows": selectors.run_queue_list(user=request.user),
         "cpu_fallback": services.run_queue_choose(device="auto") == Run.Queue.CPU,
     }
     return render(request, "runs/run_list.html", context)

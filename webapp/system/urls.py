@@ -8,8 +8,6 @@ app_name = "system"
 
 # Each section shows an honest empty state until its feature replaces this route with its own app.
 SECTIONS = {
-    "datasets": "datasets/index.html",
-    "jobs": "runs/index.html",
     "recordings": "recordings/index.html",
     "review": "reviews/index.html",
 }

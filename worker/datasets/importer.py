@@ -19,7 +19,7 @@ from worker.datasets.progress import STORING, Echo, ImportProgress
 logger = logging.getLogger(__name__)
 
 
-class ImportFailed(Exception):
+class DatasetImportError(Exception):
     """The import ended without a version; its record holds the message the user sees."""
 
 
@@ -27,14 +27,14 @@ def import_run(import_id: int, *, echo: Echo | None = None) -> DatasetVersion | 
     """Run import `import_id`; None when it had already ended (a redelivered task does nothing).
 
     Raises:
-        ImportFailed: after marking the import failed, with the same message.
+        DatasetImportError: after marking the import failed, with the same message.
     """
     if services.dataset_import_start(import_id=import_id) is None:
         logger.info("dataset import %s already ended; nothing to do", import_id)
         return None
     try:
         return _import(import_id, ImportProgress(import_id, echo=echo))
-    except (DatasetError, ImportFailed) as error:
+    except (DatasetError, DatasetImportError) as error:
         message = str(error)
     except ValidationError as error:
         message = " ".join(error.messages)
@@ -42,14 +42,16 @@ def import_run(import_id: int, *, echo: Echo | None = None) -> DatasetVersion | 
         logger.exception("dataset import %s stopped on an unexpected error", import_id)
         message = f"The import stopped on an unexpected error ({type(error).__name__}: {error}). Nothing was imported."
     services.dataset_import_fail(import_id=import_id, message=message)
-    raise ImportFailed(message)
+    raise DatasetImportError(message)
 
 
 def _import(import_id: int, progress: ImportProgress) -> DatasetVersion:
     dataset_import = selectors.dataset_import_get_for_worker(import_id=import_id)
     path = upload_absolute_path(dataset_import.upload.name)
     if not path.is_file():
-        raise ImportFailed(f"The uploaded file {dataset_import.original_name} is missing from the server's storage.")
+        raise DatasetImportError(
+            f"The uploaded file {dataset_import.original_name} is missing from the server's storage."
+        )
     arrays = read_faces(path, image_size=dataset_import.image_size, progress=progress.reading)
     progress.step(STORING[0], f"Storing {len(arrays):,} faces")
     hashes = faces_store(arrays.images, progress=progress.storing)

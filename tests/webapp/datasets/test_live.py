@@ -28,7 +28,9 @@ def _communicator(path: str, user: Any) -> WebsocketCommunicator:
 
 def _import(team: Team) -> DatasetImport:
     dataset = DatasetFactory(team=team)
-    return services.dataset_import_create(dataset=dataset, user=None, upload=uploaded("a.zip", emotion_zip()), enqueue=False)
+    return services.dataset_import_create(
+        dataset=dataset, user=None, upload=uploaded("a.zip", emotion_zip()), enqueue=False
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,13 +48,20 @@ class TestImportFeed:
         await sync_to_async(services.dataset_import_progress)(import_id=dataset_import.pk, progress=0.5, message="Half")
         message = await communicator.receive_json_from(timeout=5)
         assert message["event"] == events.DATASET_IMPORT_UPDATED
-        assert (message["data"]["id"], message["data"]["progress"], message["data"]["message"]) == (dataset_import.pk, 0.5, "Half")
+        assert (message["data"]["id"], message["data"]["progress"], message["data"]["message"]) == (
+            dataset_import.pk,
+            0.5,
+            "Half",
+        )
         await communicator.disconnect()
 
 
 async def _call(app: RequestSizeLimit, headers: list[tuple[bytes, bytes]], chunks: list[bytes]) -> list[dict[str, Any]]:
     sent: list[dict[str, Any]] = []
-    messages = [{"type": "http.request", "body": chunk, "more_body": index < len(chunks) - 1} for index, chunk in enumerate(chunks)]
+    messages = [
+        {"type": "http.request", "body": chunk, "more_body": index < len(chunks) - 1}
+        for index, chunk in enumerate(chunks)
+    ]
 
     async def receive() -> dict[str, Any]:
         return messages.pop(0) if messages else {"type": "http.disconnect"}
@@ -87,6 +96,7 @@ async def test_it_refuses_a_declared_oversized_body_before_reading_it() -> None:
 async def test_it_cuts_off_a_chunked_body_at_the_limit() -> None:
     sent = await _call(RequestSizeLimit(_reading_app), [], [b"x" * 1024 * 1024] * 3)
     assert [message.get("status") for message in sent if message["type"] == "http.response.start"] == [413]
+    assert "The upload is at least 3.0 MB" in json.loads(sent[-1]["body"])["detail"]
 
 
 @override_settings(STUDIO_MAX_UPLOAD_MB=1)

@@ -1,16 +1,18 @@
-"""The dataset pages: list with an empty state, upload form (also without JavaScript), detail, gallery; one team only."""
+"""The dataset pages: list and empty state, upload form (also without JavaScript), detail, gallery; one team only."""
 
 import os
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from tests.dataset_factories import DatasetFactory, version_with_faces
 from tests.dataset_files import emotion_zip, uploaded, zip_bytes
 from webapp.accounts.models import Team, User
 from webapp.datasets import services
-from webapp.datasets.models import Dataset, DatasetVersion
+from webapp.datasets.models import Dataset, DatasetImport, DatasetVersion
 
 pytestmark = pytest.mark.usefixtures("media_root", "enqueued")
 
@@ -48,7 +50,9 @@ def test_it_uploads_without_javascript_and_goes_to_the_dataset(alice_client: Cli
 
 
 def test_it_shows_an_upload_error_on_the_form(alice_client: Client) -> None:
-    response = alice_client.post("/datasets/upload/", {"name": "Evil", "file": uploaded("e.zip", zip_bytes({"../x.png": b"x"}))})
+    response = alice_client.post(
+        "/datasets/upload/", {"name": "Evil", "file": uploaded("e.zip", zip_bytes({"../x.png": b"x"}))}
+    )
     assert response.status_code == 400
     assert "unsafe path &#x27;../x.png&#x27;" in response.content.decode()
     assert not Dataset.objects.exists()
@@ -56,7 +60,9 @@ def test_it_shows_an_upload_error_on_the_form(alice_client: Client) -> None:
 
 def test_it_refuses_an_oversized_upload_on_the_form_with_413(alice_client: Client) -> None:
     with override_settings(STUDIO_MAX_UPLOAD_MB=1):
-        response = alice_client.post("/datasets/upload/", {"name": "Big", "file": uploaded("b.zip", os.urandom(2 * 1024 * 1024))})
+        response = alice_client.post(
+            "/datasets/upload/", {"name": "Big", "file": uploaded("b.zip", os.urandom(2 * 1024 * 1024))}
+        )
     assert response.status_code == 413
     assert "the limit is 1 MB" in response.content.decode()
     assert not Dataset.objects.exists()
@@ -76,6 +82,16 @@ def test_it_shows_a_dataset_with_versions_and_imports(
     assert "unknown emotion folders: &#x27;bored&#x27;" in html
     assert "1 file skipped" in html  # README.txt, found by the upload check
     assert f'data-import-id="{dataset_import.pk}"' in html
+
+
+def test_it_says_when_no_worker_has_taken_an_import_for_minutes(alice_client: Client, team: Team) -> None:
+    dataset_import = services.dataset_import_create(
+        dataset=DatasetFactory(team=team), user=None, upload=uploaded("a.zip", emotion_zip())
+    )
+    url = f"/datasets/{dataset_import.dataset_id}/"
+    assert "No news from a worker" not in alice_client.get(url).content.decode()
+    DatasetImport.objects.filter(pk=dataset_import.pk).update(updated_at=timezone.now() - timedelta(minutes=6))
+    assert "No news from a worker for 6\xa0minutes" in alice_client.get(url).content.decode()
 
 
 def test_it_shows_a_gallery_page_by_class_and_split(alice_client: Client, version: DatasetVersion) -> None:

@@ -25,7 +25,9 @@ ROWS = [
 
 def _import(team: Team, user: User, name: str = "Lab faces") -> DatasetImport:
     with mock.patch("webapp.jobs.enqueue_dataset_import"):
-        return services.dataset_upload_create(team=team, user=user, name=name, upload=uploaded("faces.zip", emotion_zip()))
+        return services.dataset_upload_create(
+            team=team, user=user, name=name, upload=uploaded("faces.zip", emotion_zip())
+        )
 
 
 def test_it_stores_the_upload_and_queues_its_import_after_commit(
@@ -58,7 +60,9 @@ def test_it_refuses_a_second_dataset_of_the_same_name(team: Team, alice: User) -
     _import(team, alice, name="Lab faces")
     with pytest.raises(ValidationError) as refused:
         _import(team, alice, name="lab FACES")
-    assert refused.value.message_dict == {"name": ["Your team already has a dataset named 'lab FACES': pick another name."]}
+    assert refused.value.message_dict == {
+        "name": ["Your team already has a dataset named 'lab FACES': pick another name."]
+    }
 
 
 def test_it_refuses_an_image_size_out_of_range(team: Team) -> None:
@@ -71,7 +75,9 @@ def test_it_refuses_an_image_size_out_of_range(team: Team) -> None:
 def test_it_completes_an_import_as_version_1_with_counts_and_skipped_files(team: Team, alice: User) -> None:
     dataset_import = _import(team, alice)
     services.dataset_import_start(import_id=dataset_import.pk)
-    version = services.dataset_import_complete(import_id=dataset_import.pk, rows=ROWS, skipped=[("x.jpg", "unreadable")])
+    version = services.dataset_import_complete(
+        import_id=dataset_import.pk, rows=ROWS, skipped=[("x.jpg", "unreadable")]
+    )
     dataset_import.refresh_from_db()
     assert (dataset_import.status, dataset_import.progress, dataset_import.version) == ("succeeded", 1.0, version)
     assert dataset_import.message == "Imported 3 faces as v1"
@@ -79,7 +85,15 @@ def test_it_completes_an_import_as_version_1_with_counts_and_skipped_files(team:
     assert dataset_import.skipped[-1] == {"name": "x.jpg", "reason": "unreadable"}
     assert (version.number, version.item_count, version.created_by, version.team) == (1, 3, alice, team)
     assert version.split_counts == {"train": 2, "val": 0, "test": 1}
-    assert version.class_counts == {"angry": 1, "disgust": 0, "fear": 0, "happy": 1, "sad": 1, "surprise": 0, "neutral": 0}
+    assert version.class_counts == {
+        "angry": 1,
+        "disgust": 0,
+        "fear": 0,
+        "happy": 1,
+        "sad": 1,
+        "surprise": 0,
+        "neutral": 0,
+    }
     assert version.counts["test"]["sad"] == 1
     assert version.fingerprint == services.version_fingerprint(ROWS, image_size=48)
 
@@ -143,7 +157,10 @@ def test_it_publishes_import_progress_after_commit(
     team: Team, alice: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     dataset_import = _import(team, alice)
-    with mock.patch("webapp.events.publish_dataset_import") as publish, django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch("webapp.events.publish_dataset_import") as publish,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         services.dataset_import_progress(import_id=dataset_import.pk, progress=0.25, message="Reading the upload (36%)")
     dataset_import.refresh_from_db()
     assert (dataset_import.progress, dataset_import.message) == (0.25, "Reading the upload (36%)")

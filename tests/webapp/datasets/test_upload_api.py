@@ -28,7 +28,12 @@ def test_it_creates_a_dataset_and_queues_its_import(
         response = _upload(alice_api, "faces.zip", emotion_zip(), description="Our lab")
     assert response.status_code == 201
     body = response.json()
-    assert (body["status"], body["kind"], body["original_name"], body["version"]) == ("queued", "zip", "faces.zip", None)
+    assert (body["status"], body["kind"], body["original_name"], body["version"]) == (
+        "queued",
+        "zip",
+        "faces.zip",
+        None,
+    )
     assert body["skipped"] == [{"name": "faces/README.txt", "reason": "not an image file"}]
     dataset = Dataset.objects.get(pk=body["dataset"])
     assert (dataset.team, dataset.name, dataset.description) == (team, "Lab faces", "Our lab")
@@ -39,7 +44,10 @@ def test_it_accepts_a_csv_and_a_tar(alice_api: APIClient) -> None:
     csv = fer_csv([(0, 10, "Training")])
     assert _upload(alice_api, "fer2013.csv", csv).json()["kind"] == "csv"
     tar = tar_bytes({"train/angry/a.png": b"x"}, mode="w:xz")
-    assert alice_api.post("/api/datasets/upload/", {"name": "Tar", "file": uploaded("a.tar.xz", tar)}).json()["kind"] == "tar"
+    assert (
+        alice_api.post("/api/datasets/upload/", {"name": "Tar", "file": uploaded("a.tar.xz", tar)}).json()["kind"]
+        == "tar"
+    )
 
 
 @pytest.mark.parametrize(
@@ -52,7 +60,9 @@ def test_it_accepts_a_csv_and_a_tar(alice_api: APIClient) -> None:
         ("notes.txt", b"just some notes" * 100, "unsupported file 'notes.txt'"),
     ],
 )
-def test_it_refuses_bad_uploads_with_a_clear_message(alice_api: APIClient, name: str, data: bytes, expected: str) -> None:
+def test_it_refuses_bad_uploads_with_a_clear_message(
+    alice_api: APIClient, name: str, data: bytes, expected: str
+) -> None:
     response = _upload(alice_api, name, data)
     assert response.status_code == 400
     (message,) = response.json()["file"]

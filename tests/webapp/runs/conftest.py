@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from pytest_django.fixtures import Settings
 
+from tests.dataset_factories import DatasetFactory, version_with_faces
 from tests.factories import WorkerHeartbeatFactory
-from tests.factories_runs import DatasetVersionFactory
 from webapp.accounts.models import Team
 from webapp.datasets.models import DatasetVersion
 from webapp.system import services as system_services
@@ -18,7 +18,7 @@ from webapp.system.models import WorkerHeartbeat
 
 @pytest.fixture
 def version(team: Team) -> DatasetVersion:
-    return DatasetVersionFactory(dataset__team=team, team=team)
+    return version_with_faces(DatasetFactory(team=team))
 
 
 @pytest.fixture

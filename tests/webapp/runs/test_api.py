@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.factories_runs import DatasetVersionFactory, RunFactory, TeacherRunFactory
+from tests.dataset_factories import DatasetFactory, version_with_faces
+from tests.run_factories import RunFactory, TeacherRunFactory
 from webapp.accounts.models import Team, User
 from webapp.datasets.models import DatasetVersion
 from webapp.runs.apis import RunDetailOutputSerializer
@@ -69,7 +70,7 @@ def test_it_refuses_invalid_settings_with_a_message_per_field(
 def test_it_refuses_another_teams_dataset_version_and_teacher(
     alice_api: APIClient, version: DatasetVersion, other_team: Team, enqueue: mock.Mock
 ) -> None:
-    theirs = DatasetVersionFactory(dataset__team=other_team, team=other_team)
+    theirs = version_with_faces(DatasetFactory(team=other_team))
     assert _create(alice_api, theirs).json() == {"dataset_version": [f"Nothing with id {theirs.pk} in your teams."]}
     teacher = TeacherRunFactory(team=other_team)
     assert _create(alice_api, version, teacher=teacher.pk).json() == {

@@ -2,10 +2,11 @@
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
-from tests.factories_runs import RunFactory
+from tests.run_factories import RunFactory
 from webapp import events
 from webapp.accounts.models import Team, User
 from webapp.consumers import CLOSE_FORBIDDEN
@@ -21,7 +22,7 @@ def _communicator(path: str, user: User) -> WebsocketCommunicator:
 
 
 async def test_it_streams_a_jobs_events_to_its_team(bob: User, team: Team) -> None:
-    run = await sync_to_async(RunFactory)(team=team)
+    run = await database_sync_to_async(RunFactory)(team=team)
     communicator = _communicator(f"/ws/runs/{run.pk}/", bob)
     assert (await communicator.connect())[0]
     await sync_to_async(events.publish_run_epoch)(run_id=run.pk, data={"epoch": 1})
@@ -30,5 +31,5 @@ async def test_it_streams_a_jobs_events_to_its_team(bob: User, team: Team) -> No
 
 
 async def test_it_turns_away_another_team(charlie: User, team: Team) -> None:
-    run = await sync_to_async(RunFactory)(team=team)
+    run = await database_sync_to_async(RunFactory)(team=team)
     assert await _communicator(f"/ws/runs/{run.pk}/", charlie).connect() == (False, CLOSE_FORBIDDEN)

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories_runs import RunFactory, TeacherRunFactory
+from tests.run_factories import RunFactory, TeacherRunFactory
 from webapp.accounts.models import Team
 from webapp.datasets.models import DatasetVersion
 from webapp.runs.models import Run, RunEpoch

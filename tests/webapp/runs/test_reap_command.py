@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.factories_runs import RunFactory
+from tests.run_factories import RunFactory
 from webapp.accounts.models import Team
 from webapp.runs.models import Run
 

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from tests.factories_runs import RunFactory
+from tests.run_factories import RunFactory
 from webapp.accounts.models import Team
 from webapp.runs import services
 from webapp.runs.models import Run

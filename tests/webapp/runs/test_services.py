@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from tests.factories_runs import RunFactory
+from tests.run_factories import RunFactory
 from webapp.accounts.models import Team, User
 from webapp.runs import selectors, services
 from webapp.runs.models import Run
@@ -86,13 +86,23 @@ def test_it_tells_a_worker_to_stop_once_cancelled_or_gone(running: Run, alice: U
     assert selectors.run_stop_reason(run_id=running.pk) == selectors.STOP_GONE
 
 
-def test_it_says_who_cancelled_and_how_far_the_job_got(running: Run, alice: User) -> None:
-    services.run_epoch_record(run_id=running.pk, event=EPOCH)
+@pytest.mark.parametrize(
+    ("event", "done"),
+    [
+        (EPOCH, 1),
+        ({**EPOCH, "step": 2}, 0),  # the epoch a cancel cut short, validated but not whole
+        ({**EPOCH, "kind": "batch", "epoch": 2, "step": 1}, 1),
+    ],
+)
+def test_it_says_who_cancelled_and_how_far_the_job_got(
+    running: Run, alice: User, event: dict[str, Any], done: int
+) -> None:
+    services.run_heartbeat(run_id=running.pk, progress=event)
     services.run_cancel(run_id=running.pk, user=alice)
     run = services.run_mark_cancelled(run_id=running.pk)
     assert run is not None
     assert run.status == Run.Status.CANCELLED
-    assert run.status_message == "Cancelled by alice@example.com after 1 of 1 epochs."
+    assert run.status_message == f"Cancelled by alice@example.com after {done} of 1 epochs."
 
 
 def test_it_records_a_success_with_its_artifacts(running: Run) -> None:

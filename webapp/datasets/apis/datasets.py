@@ -64,6 +64,7 @@ class DatasetUploadApi(_UploadApi):
         image_size = serializers.IntegerField(min_value=16, max_value=256, default=48, help_text=_IMAGE_SIZE_HELP)
 
     @extend_schema(
+        operation_id="datasets_upload",
         request={"multipart/form-data": InputSerializer},
         responses={201: DatasetImportOutputSerializer, 413: _TOO_LARGE},
     )
@@ -87,6 +88,7 @@ class DatasetVersionUploadApi(_UploadApi):
         image_size = serializers.IntegerField(min_value=16, max_value=256, default=48, help_text=_IMAGE_SIZE_HELP)
 
     @extend_schema(
+        operation_id="datasets_version_upload",
         request={"multipart/form-data": InputSerializer},
         responses={201: DatasetImportOutputSerializer, 413: _TOO_LARGE},
     )

@@ -32,8 +32,10 @@ def archive_limits() -> ArchiveLimits:
 
 
 def _publish(dataset_import: DatasetImport) -> None:
+    """Tell watchers after the commit. Robust: the row is the truth and pages catch up from it, so an unreachable
+    Redis (say, `import_dataset` run while the Studio is down) is logged, never fatal to an import."""
     payload = dataset_import.as_payload()
-    transaction.on_commit(lambda: events.publish_dataset_import(import_id=dataset_import.pk, data=payload))
+    transaction.on_commit(lambda: events.publish_dataset_import(import_id=dataset_import.pk, data=payload), robust=True)
 
 
 @transaction.atomic
@@ -100,7 +102,8 @@ def dataset_upload_create(
 
 
 def _locked(import_id: int) -> DatasetImport:
-    return DatasetImport.objects.select_for_update().select_related("dataset", "version").get(pk=import_id)
+    """The import row, locked until the commit (only it: the joined rows stay free for other writers)."""
+    return DatasetImport.objects.select_for_update(of=("self",)).select_related("dataset", "version").get(pk=import_id)
 
 
 @transaction.atomic

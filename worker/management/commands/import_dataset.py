@@ -5,6 +5,7 @@ page, so a dataset imported here is indistinguishable from an uploaded one. A da
 gets a new version; otherwise one is created.
 """
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ from django.db import transaction
 from webapp.accounts.models import Team
 from webapp.datasets import selectors, services
 from webapp.datasets.models import DatasetImport
-from worker.datasets import ImportFailed, import_run
+from webapp.redis_client import redis_client
+from worker.datasets import DatasetImportError, import_run
 
 
 def _dataset_name(path: Path) -> str:
@@ -43,11 +45,12 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path} is not a file")
         team = self._team(options["team"])
+        self._check_live_updates()
         started = time.perf_counter()
         dataset_import = self._create(path, team, options["name"] or _dataset_name(path), options["image_size"])
         try:
             version = import_run(dataset_import.pk, echo=self._echo)
-        except ImportFailed as error:
+        except DatasetImportError as error:
             raise CommandError(f"import #{dataset_import.pk} failed: {error}") from None
         if version is None:
             raise CommandError(f"import #{dataset_import.pk} had already ended")
@@ -74,6 +77,14 @@ class Command(BaseCommand):
                 )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
+
+    def _check_live_updates(self) -> None:
+        """Without Redis nobody can watch live; say so once instead of logging every progress event that fails."""
+        try:
+            redis_client().ping()
+        except Exception as error:  # redis-py raises several families; all mean "not reachable"
+            self.stdout.write(f"Redis is not reachable ({error}): importing without live updates.")
+            logging.getLogger("django.db.backends.base").setLevel(logging.CRITICAL)
 
     def _echo(self, fraction: float, message: str) -> None:
         self.stdout.write(f"{100 * fraction:5.1f}%  {message}")
