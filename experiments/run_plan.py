@@ -66,6 +66,13 @@ def _worker(name: str, cfg: dict[str, Any], arrays_path: str, out_dir: str, gpu:
         queue.put({"name": name, "ok": False, "config": cfg, "error": traceback.format_exc()})
 
 
+def summary(msg: dict[str, Any]) -> str:
+    """Epochs, validation and (when evaluated) test accuracy of a finished run, for the log."""
+    m = msg["metrics"]
+    test = f" test={m['test']['accuracy']:.4f}" if m.get("test") else ""
+    return f"epochs={m.get('epochs')} best={m['best_epoch']} val={m['val']['accuracy']:.4f}{test} {m['seconds']:.0f}s"
+
+
 def run_phase(plan: dict[str, Any], phase: str, args: argparse.Namespace) -> None:
     """Run every run of ``phase``, at most ``per_gpu`` at a time on each GPU; append results as JSON lines."""
     runs = [r for r in plan["runs"] if r.get("phase") == phase and (not args.only or r["name"] in args.only)]
@@ -94,11 +101,7 @@ def run_phase(plan: dict[str, Any], phase: str, args: argparse.Namespace) -> Non
             msg["wall_s"] = round(time.time() - started, 1)
             out.write(json.dumps(msg) + "\n")
             out.flush()
-            status = (
-                f"test={msg['metrics']['test']['accuracy']:.4f}"
-                if msg["ok"] and msg["metrics"]["test"]
-                else msg.get("error", "")[-400:]
-            )
+            status = summary(msg) if msg["ok"] else msg.get("error", "")[-400:]
             print(f"[{msg['wall_s']:7.1f}s] {msg['name']} on gpu{gpu}: {status}", flush=True)
 
 

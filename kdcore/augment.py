@@ -1,13 +1,15 @@
 """Batch preprocessing and augmentation on the GPU, on uint8 grayscale faces [B, H, W].
 
-One ``affine_grid``/``grid_sample`` does resize (48→64), random crop/zoom, rotation, translation and flip in
-a single resampling, so augmentation costs a few kernels per batch instead of a CPU worker pool.
+One ``affine_grid``/``grid_sample`` does resize (48→64, or the run's input size), random crop/zoom, rotation,
+translation and flip in a single resampling, so augmentation costs a few kernels per batch instead of a CPU worker
+pool.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812
 
@@ -93,31 +95,40 @@ def augment_batch(
 
 
 def mix_batch(
-    x: torch.Tensor, y: torch.Tensor, cfg: AugmentConfig, num_classes: int, *, gen: torch.Generator | None = None
+    x: torch.Tensor,
+    y: torch.Tensor,
+    cfg: AugmentConfig,
+    num_classes: int,
+    *,
+    gen: torch.Generator | None = None,
+    rng: np.random.Generator | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Mixup (Zhang et al., 2018) or CutMix (Yun et al., 2019) with ``mix_prob``; returns soft targets [B, K].
 
-    Returns hard targets [B] unchanged when no mixing happens, so CE and DKD keep their exact forms.
+    ``rng`` draws the host-side numbers (whether to mix, λ, the box), ``gen`` the pairing on ``x``'s device;
+    both seeded by the caller, so a run is repeatable. Returns hard targets [B] unchanged when no mixing happens,
+    so CE and DKD keep their exact forms.
     """
     alphas = [a for a in (cfg.mixup_alpha, cfg.cutmix_alpha) if a > 0]
-    if not alphas or torch.rand(1, generator=gen).item() >= cfg.mix_prob:
+    rng = rng if rng is not None else np.random.default_rng()
+    if not alphas or rng.random() >= cfg.mix_prob:
         return x, y
-    use_cutmix = cfg.cutmix_alpha > 0 and (cfg.mixup_alpha == 0 or torch.rand(1, generator=gen).item() < 0.5)
+    use_cutmix = cfg.cutmix_alpha > 0 and (cfg.mixup_alpha == 0 or rng.random() < 0.5)
     alpha = cfg.cutmix_alpha if use_cutmix else cfg.mixup_alpha
-    lam = float(torch.distributions.Beta(alpha, alpha).sample().item())
-    perm = torch.randperm(x.shape[0], device=x.device)
+    lam = float(rng.beta(alpha, alpha))
+    perm = torch.randperm(x.shape[0], device=x.device, generator=gen)
     if use_cutmix:
-        x, lam = _cutmix(x, perm, lam)
+        x, lam = _cutmix(x, perm, lam, rng)
     else:
         x = x * lam + x[perm] * (1 - lam)
     one_hot = F.one_hot(y, num_classes).float()
     return x, one_hot * lam + one_hot[perm] * (1 - lam)
 
 
-def _cutmix(x: torch.Tensor, perm: torch.Tensor, lam: float) -> tuple[torch.Tensor, float]:
+def _cutmix(x: torch.Tensor, perm: torch.Tensor, lam: float, rng: np.random.Generator) -> tuple[torch.Tensor, float]:
     h, w = x.shape[-2:]
     cut_h, cut_w = int(h * math.sqrt(1 - lam)), int(w * math.sqrt(1 - lam))
-    cy, cx = int(torch.randint(h, (1,)).item()), int(torch.randint(w, (1,)).item())
+    cy, cx = int(rng.integers(h)), int(rng.integers(w))
     top, bottom = max(cy - cut_h // 2, 0), min(cy + cut_h // 2, h)
     left, right = max(cx - cut_w // 2, 0), min(cx + cut_w // 2, w)
     x = x.clone()

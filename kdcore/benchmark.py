@@ -18,10 +18,10 @@ from typing import Any
 import torch
 from torch import nn
 
+from kdcore.evaluate import input_size_of
 from kdcore.models import create_model
 from kdcore.runtime import autocast
 
-INPUT_SHAPE = (3, 64, 64)
 DEFAULT_BATCH_SIZES = (1, 256, 1024)
 
 Progress = Callable[[str], None]
@@ -113,7 +113,8 @@ def time_batch(
     if runs < 1 or warmup < 0:
         raise ValueError(f"runs must be ≥ 1 and warmup ≥ 0, got runs={runs}, warmup={warmup}")
     cuda = device.type == "cuda"
-    x = torch.randn(batch_size, *INPUT_SHAPE, device=device)
+    size = input_size_of(model)
+    x = torch.randn(batch_size, 3, size, size, device=device)
     if cuda:
         x = x.contiguous(memory_format=torch.channels_last)
         torch.cuda.reset_peak_memory_stats(device)

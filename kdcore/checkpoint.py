@@ -19,7 +19,7 @@ from kdcore.models import ResEmoteNet, create_model
 
 def model_kwargs(config: dict[str, Any]) -> dict[str, Any]:
     """Builder arguments for the model a config names."""
-    kwargs: dict[str, Any] = {"scale_head": config.get("scale_head", True)}
+    kwargs: dict[str, Any] = {"scale_head": config.get("scale_head", True), "input_size": config.get("input_size", 64)}
     if config.get("width_mult") is not None:
         kwargs["width_mult"] = config["width_mult"]
     return kwargs

@@ -117,6 +117,7 @@ class TrainConfig:
     model: str = "mini_resemotenet_a"
     width_mult: float | None = None  # only for "mini_resemotenet" (any width)
     scale_head: bool = True
+    input_size: int = 64  # faces are resized to input_size × input_size before the network (the paper: 64)
     epochs: int = 30
     batch_size: int = 128
     lr: float = 0.1
@@ -133,6 +134,8 @@ class TrainConfig:
     bf16: bool = True
     channels_last: bool = True
     eval_batch_size: int = 512
+    evaluate_test: bool = True  # False for model-selection runs (pilots, studies): their test score stays unseen
+    time_budget_s: float = 0.0  # > 0: after two epochs, cut `epochs` so the run ends within this many seconds
     log_every: int = 20  # batch events every N steps (each one syncs the GPU)
     checkpoint_every: int = 1  # epochs between resume checkpoints (out_dir/last.pt); 0 disables them
 
@@ -159,6 +162,8 @@ class TrainConfig:
             (self.width_mult is not None and 0 < self.width_mult <= 1) if needs_width else self.width_mult is None
         )
         _check(errors, "width_mult", width_ok, "set width_mult in (0, 1] only for mini_resemotenet (any width)")
+        _check(errors, "input_size", 32 <= self.input_size <= 256, f"must be in [32, 256], got {self.input_size}")
+        _check(errors, "time_budget_s", self.time_budget_s >= 0, "must be ≥ 0 (0: no time budget)")
         _check(errors, "epochs", 1 <= self.epochs <= 1000, f"must be in [1, 1000], got {self.epochs}")
         _check(errors, "batch_size", 1 <= self.batch_size <= 4096, f"must be in [1, 4096], got {self.batch_size}")
         _check(errors, "lr", 0 < self.lr <= 10, f"must be in (0, 10], got {self.lr}")

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 from torch import nn
 
-from kdcore.augment import to_model_input
+from kdcore.augment import MODEL_INPUT_SIZE, to_model_input
 from kdcore.metrics import ClassificationReport, classification_report
 from kdcore.runtime import autocast
 
@@ -31,6 +31,11 @@ class EvalResult:
         return {"loss": self.loss, **asdict(self.report)}
 
 
+def input_size_of(model: nn.Module) -> int:
+    """The side a model's inputs are resized to: its ``input_size`` attribute, else the paper's 64."""
+    return int(getattr(model, "input_size", MODEL_INPUT_SIZE))
+
+
 @torch.inference_mode()
 def predict_logits(
     model: nn.Module,
@@ -41,12 +46,16 @@ def predict_logits(
     tta_flip: bool = False,
     channels_last: bool = False,
 ) -> torch.Tensor:
-    """Logits [N, K] (fp32, on the images' device) for uint8 faces [N, H, W]; ``tta_flip`` averages a mirror."""
+    """Logits [N, K] (fp32, on the images' device) for uint8 faces [N, H, W]; ``tta_flip`` averages a mirror.
+
+    Faces are resized to the model's ``input_size`` (64 when the model does not say).
+    """
     was_training = model.training
     model.eval()
+    size = input_size_of(model)
     outputs = []
     for start in range(0, images.shape[0], batch_size):
-        x = to_model_input(images[start : start + batch_size], channels_last=channels_last)
+        x = to_model_input(images[start : start + batch_size], size=size, channels_last=channels_last)
         with autocast(x.device, bf16):
             logits = model(x).float()
             if tta_flip:

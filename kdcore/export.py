@@ -1,7 +1,7 @@
 """Deployment artifacts: TorchScript and ONNX exports of a model, each checked for parity with eager PyTorch.
 
 Exports are separate artifacts beside the checkpoint (which stays a state dict). Both take normalised images
-[B, 3, 64, 64] and return logits [B, K]; the batch dimension is dynamic.
+[B, 3, S, S] (S = the model's input size, 64 by default) and return logits [B, K]; the batch dimension is dynamic.
 
 Dependencies: only torch and numpy are imported here at module level. ``onnxruntime`` (parity of ONNX files) and
 ``onnxscript`` (used by torch's ONNX exporter) are imported lazily inside the functions that need them. They are
@@ -21,9 +21,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from kdcore.evaluate import input_size_of
+
 ExportFormat = Literal["torchscript", "onnx"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("torchscript", "onnx")
-INPUT_SHAPE = (3, 64, 64)
 INPUT_NAME, OUTPUT_NAME = "images", "logits"
 DEFAULT_OPSET = 18  # the dynamo exporter's lowest native opset; 17 would need a lossy version conversion
 PARITY_BATCH_SIZES = (1, 4)
@@ -53,14 +54,15 @@ def _quiet_deprecations() -> Iterator[None]:
 
 
 def _example_input(model: nn.Module, batch_size: int = 1, *, seed: int = 0) -> torch.Tensor:
-    """Seeded normal input [B, 3, 64, 64] (fp32) on the model's device."""
+    """Seeded normal input [B, 3, S, S] (fp32, S = the model's input size) on the model's device."""
     device = next(model.parameters()).device
     gen = torch.Generator().manual_seed(seed)
-    return torch.randn(batch_size, *INPUT_SHAPE, generator=gen).to(device)
+    size = input_size_of(model)
+    return torch.randn(batch_size, 3, size, size, generator=gen).to(device)
 
 
 def export_torchscript(model: nn.Module, path: str | Path) -> Path:
-    """Trace ``model`` on one [1, 3, 64, 64] input and save it; returns the path.
+    """Trace ``model`` on one [1, 3, S, S] input and save it; returns the path.
 
     Tracing (not scripting) works for any registered model, since none has data-dependent control flow; convs,
     pooling and linear layers carry no batch size, so the trace runs at every batch size (``check_parity``
@@ -78,7 +80,7 @@ def export_onnx(model: nn.Module, path: str | Path, *, opset: int = DEFAULT_OPSE
     """Export ``model`` to one self-contained ``.onnx`` file with a dynamic batch dimension; returns the path.
 
     Args:
-        model: any module mapping [B, 3, 64, 64] → [B, K].
+        model: any module mapping [B, 3, S, S] → [B, K].
         path: the ``.onnx`` file; weights are embedded (no ``.onnx.data`` beside it).
         opset: ONNX opset; the dynamo exporter needs ≥ 18.
         dynamo: use torch's ``torch.export``-based exporter (the maintained one; needs ``onnxscript``, ~1–2 s).

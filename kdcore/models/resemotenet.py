@@ -25,7 +25,7 @@ def _relu() -> nn.Module:
 
 
 class ResEmoteNet(nn.Module):
-    """CNN + SE + residual network for 7-class facial expression recognition on 3×64×64 inputs.
+    """CNN + SE + residual network for 7-class facial expression recognition on 3×64×64 inputs (or any size).
 
     Args:
         num_classes: output logits.
@@ -33,6 +33,8 @@ class ResEmoteNet(nn.Module):
         scale_head: scale the fully connected head by ``width_mult`` too (the published student counts);
             ``False`` keeps the teacher's 1024-512-256 head.
         channel_divisor: round every scaled channel count to a multiple of this.
+        input_size: the side the faces are resized to before the network; the weights do not depend on it
+            (global average pooling), but a model is evaluated at the size it was trained at.
     """
 
     def __init__(
@@ -46,12 +48,14 @@ class ResEmoteNet(nn.Module):
         act_layer: ActLayer = _relu,
         drop_rate: float = 0.2,
         head_drop_rate: float = 0.5,
+        input_size: int = INPUT_SIZE,
     ) -> None:
         super().__init__()
         if not 0 < width_mult <= 1:
             raise ValueError(f"width_mult must be in (0, 1], got {width_mult}")
         self.width_mult = width_mult
         self.num_classes = num_classes
+        self.input_size = input_size
 
         def scaled(c: int) -> int:
             return make_divisible(c * width_mult, channel_divisor)
@@ -87,7 +91,7 @@ class ResEmoteNet(nn.Module):
         return nn.Sequential(*layers)
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        """[B, 3, 64, 64] → feature map [B, C, 1, 1] before pooling (2×2 → pooled by the head)."""
+        """[B, 3, S, S] → feature map [B, C, ⌈S/64⌉, ⌈S/64⌉] before pooling (1×1 at the paper's S = 64)."""
         return self.residual(self.se(self.stem(x)))
 
     def forward_head(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
@@ -96,7 +100,7 @@ class ResEmoteNet(nn.Module):
         return pooled if pre_logits else self.head(pooled)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """[B, 3, 64, 64] normalised images → logits [B, num_classes]."""
+        """[B, 3, S, S] normalised images (S = ``input_size``) → logits [B, num_classes]."""
         return self.forward_head(self.forward_features(x))
 
 

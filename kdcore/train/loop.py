@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
+import torch.nn.functional as F  # noqa: N812
 from torch import nn
 
 from kdcore.augment import augment_batch, mix_batch
 from kdcore.checkpoint import build_model, load_checkpoint, save_checkpoint
 from kdcore.config import TrainConfig
 from kdcore.data import FaceArrays
-from kdcore.evaluate import EvalResult, evaluate
+from kdcore.evaluate import EvalResult, evaluate, input_size_of
 from kdcore.losses import DistillationLoss
 from kdcore.runtime import autocast, resolve_device, seed_everything
 from kdcore.train.callbacks import Callback, CallbackList, ProgressEvent, TrainState
@@ -48,10 +51,12 @@ class FitResult:
     train_images_per_s: float = 0.0
     class_names: tuple[str, ...] = ()
     fingerprint: str = ""
+    epochs: int = 0  # epochs planned at the end: the config's, or fewer when a time budget cut them
 
     def metrics(self) -> dict[str, Any]:
         """Plain JSON-ready summary (no tensors)."""
         return {
+            "epochs": self.epochs,
             "best_epoch": self.best_epoch,
             "val": self.val.to_dict() if self.val else None,
             "test": self.test.to_dict() if self.test else None,
@@ -97,6 +102,9 @@ class _Run:
         if cfg.channels_last:
             self.model = self.model.to(memory_format=torch.channels_last)
         self.teachers = load_teachers(cfg.distill.teacher_checkpoints, device, cfg.channels_last) if cfg.distill else []
+        self.rng = np.random.default_rng(cfg.seed)  # host-side draws (mixup/cutmix), seeded per run
+        self.epoch_seconds: list[float] = []
+        self.resumed = False  # a resumed run keeps the epochs it planned before
         self.criterion = _loss_for(cfg)
         self.optimizer = build_optimizer(self.model, cfg)
         self.ema = WeightEma(self.model, cfg.ema_decay) if cfg.ema_decay > 0 else None
@@ -118,8 +126,13 @@ class _Run:
         """Mean logits of the frozen teachers, or None when not distilling."""
         if not self.teachers:
             return None
+        logits = []
         with torch.no_grad():
-            return torch.stack([t(x).float() for t in self.teachers]).mean(0)
+            for teacher in self.teachers:  # each teacher sees the batch at the size it was trained at
+                size = input_size_of(teacher)
+                xt = x if x.shape[-1] == size else F.interpolate(x, size=(size, size), mode="bilinear")
+                logits.append(teacher(xt).float())
+        return torch.stack(logits).mean(0)
 
     def train_step(
         self, images: torch.Tensor, labels: torch.Tensor, gen: torch.Generator
@@ -127,8 +140,8 @@ class _Run:
         """One optimiser step; returns (loss, correct count) as device tensors (no sync)."""
         cfg = self.cfg
         set_lr(self.optimizer, lr_at(self.state.global_step, self.total_steps, self.warmup_steps, cfg.lr))
-        x = augment_batch(images, cfg.augment, channels_last=cfg.channels_last, gen=gen)
-        x, target = mix_batch(x, labels, cfg.augment, self.num_classes)
+        x = augment_batch(images, cfg.augment, size=cfg.input_size, channels_last=cfg.channels_last, gen=gen)
+        x, target = mix_batch(x, labels, cfg.augment, self.num_classes, gen=gen, rng=self.rng)
         with autocast(self.device, cfg.bf16):
             teacher = self.teacher_logits(x)
             logits = self.model(x)
@@ -207,6 +220,21 @@ class _Run:
         st.history.append(asdict(event))
         self.callbacks.on_validation_end(st, event)
 
+    def fit_to_budget(self) -> None:
+        """Cut the planned epochs so the run ends within ``time_budget_s``; called once, after two epochs.
+
+        The first epoch is left out of the estimate (cuDNN autotuning makes it slow). The cosine
+        schedule is re-planned over the new length; with a warm-up of two epochs or more it has not begun to decay,
+        so the learning rate does not jump.
+        """
+        st, budget = self.state, self.cfg.time_budget_s
+        per_epoch = self.epoch_seconds[-1]
+        left = budget - (time.perf_counter() - self.started) - per_epoch  # one epoch kept for the final evaluation
+        epochs = max(st.epoch, min(st.epochs, st.epoch + math.floor(left / max(per_epoch, 1e-9))))
+        if epochs != st.epochs:
+            logger.info("budget %.0f s at %.2f s/epoch: %d epochs, not %d", budget, per_epoch, epochs, st.epochs)
+            st.epochs, self.total_steps = epochs, epochs * st.steps_per_epoch
+
     def training_state(self) -> dict[str, Any]:
         """Everything needed to resume after the current epoch."""
         return {
@@ -216,6 +244,7 @@ class _Run:
             "best": self.best_state,
             "ema_updates": self.ema.updates if self.ema else 0,
             "epoch": self.state.epoch,
+            "epochs": self.state.epochs,
             "global_step": self.state.global_step,
             "history": self.state.history,
             "best_val_accuracy": self.state.best_val_accuracy,
@@ -232,6 +261,8 @@ class _Run:
             self.ema.updates = blob["ema_updates"]
         st = self.state
         st.epoch, st.global_step, st.history = blob["epoch"], blob["global_step"], blob["history"]
+        st.epochs, self.resumed = blob.get("epochs", st.epochs), True
+        self.total_steps = st.epochs * st.steps_per_epoch
         st.best_val_accuracy, st.best_epoch, self.best_state = (
             blob["best_val_accuracy"],
             blob["best_epoch"],
@@ -245,8 +276,10 @@ class _Run:
         if self.best_state is not None:
             model.load_state_dict(self.best_state)
         kwargs: dict[str, Any] = {"num_classes": self.num_classes, "batch_size": cfg.eval_batch_size, "bf16": cfg.bf16}
-        val = evaluate(model, self.data.val.images, self.data.val.labels, **kwargs) if len(self.data.val) else None
-        run_test = len(test) > 0 and not st.should_stop
+        stopped = st.should_stop  # a cancelled run's result is discarded: evaluate nothing more
+        val_split = self.data.val
+        val = evaluate(model, val_split.images, val_split.labels, **kwargs) if len(val_split) and not stopped else None
+        run_test = len(test) > 0 and not stopped and cfg.evaluate_test
         elapsed = time.perf_counter() - self.started
         return FitResult(
             model=model.eval(),
@@ -262,6 +295,7 @@ class _Run:
             train_images_per_s=self.images_seen / max(1e-9, elapsed),
             class_names=self.data.class_names,
             fingerprint=self.data.fingerprint,
+            epochs=st.epochs,
         )
 
 
@@ -295,15 +329,19 @@ def fit(
         run.restore(torch.load(last, map_location=dev, weights_only=True))
     try:
         run.callbacks.on_fit_start(run.state)
-        while run.state.epoch < cfg.epochs and not run.state.should_stop:
+        while run.state.epoch < run.state.epochs and not run.state.should_stop:
             run.callbacks.on_epoch_start(run.state)
+            epoch_started = time.perf_counter()
             event = run.train_epoch()
+            if event.step < event.steps_per_epoch:
+                break  # cancelled mid-epoch: an incomplete epoch is neither validated nor kept to resume from
             run.validate(event)
             run.callbacks.on_epoch_end(run.state, event)
+            run.epoch_seconds.append(time.perf_counter() - epoch_started)  # callbacks' time counts too
             run.state.epoch += 1
-            # An epoch cancelled mid-way is incomplete: never record it as a point to resume from.
-            complete = event.step == event.steps_per_epoch
-            if last and complete and cfg.checkpoint_every and run.state.epoch % cfg.checkpoint_every == 0:
+            if cfg.time_budget_s and len(run.epoch_seconds) == 2 and not run.resumed:
+                run.fit_to_budget()
+            if last and cfg.checkpoint_every and run.state.epoch % cfg.checkpoint_every == 0:
                 _save_atomically(run.training_state(), last)
         result = run.finish()
     except BaseException as error:

@@ -113,7 +113,9 @@ def test_it_stops_when_a_callback_asks(stripes: FaceArrays, make_config: Callabl
     assert result.stop_reason == "cancelled by test"
     assert result.test is None
     assert result.test_tta is None
-    assert recorder.names() == ["fit_start", "epoch_start", "batch_end", "validation_end", "epoch_end", "fit_end"]
+    assert result.val is None
+    assert result.history == []  # the cut-short epoch is neither validated nor recorded
+    assert recorder.names() == ["fit_start", "epoch_start", "batch_end", "fit_end"]
 
 
 def test_it_distils_from_a_saved_teacher(
@@ -166,3 +168,60 @@ def test_it_trains_on_cuda_with_bf16_and_channels_last(
     assert result.test is not None
     assert result.test.accuracy >= 0.8
     assert result.history[-1]["loss"] < result.history[0]["loss"]
+
+
+class SlowEpochs(Callback):
+    """Makes every epoch look slow (a fake clock would need patching inside the loop)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def on_epoch_end(self, state: TrainState, event: ProgressEvent) -> None:
+        import time
+
+        time.sleep(self.seconds)
+
+
+def test_a_time_budget_cuts_the_epochs_after_two(stripes: FaceArrays, make_config: Callable[..., TrainConfig]) -> None:
+    recorder = Recorder()
+    cfg = make_config(epochs=50, time_budget_s=2.0, warmup_epochs=2.0)
+    result = fit(cfg, arrays=stripes, callbacks=[SlowEpochs(0.3), recorder])
+    assert 2 <= result.epochs < 10
+    assert len(result.history) == result.epochs
+    assert result.metrics()["epochs"] == result.epochs
+    assert recorder.events[-1].epochs == result.epochs
+    assert result.history[-1]["lr"] < cfg.lr  # the cosine schedule was re-planned to end with the run
+    assert result.test is not None
+
+
+def test_without_a_budget_every_epoch_runs(stripes: FaceArrays, make_config: Callable[..., TrainConfig]) -> None:
+    result = fit(make_config(epochs=3), arrays=stripes)
+    assert result.epochs == 3
+    assert len(result.history) == 3
+
+
+def test_it_trains_and_evaluates_at_its_input_size(
+    stripes: FaceArrays, make_config: Callable[..., TrainConfig], tmp_path: Path
+) -> None:
+    result = fit(make_config(epochs=1, input_size=48), arrays=stripes, out_dir=tmp_path)
+    model, config, _ = load_checkpoint(tmp_path / "best.pt")
+    assert config["input_size"] == 48
+    assert model.input_size == result.model.input_size == 48
+
+
+def test_a_teacher_of_another_input_size_sees_its_own_size(
+    stripes: FaceArrays, make_config: Callable[..., TrainConfig], teacher_checkpoint: Path
+) -> None:
+    distill = DistillConfig(teacher_checkpoints=(str(teacher_checkpoint),), temperature=2.0, alpha=0.5)
+    result = fit(make_config(epochs=1, input_size=80, distill=distill), arrays=stripes)
+    assert result.model.input_size == 80
+    assert all(torch.isfinite(torch.tensor(epoch["loss"])) for epoch in result.history)
+
+
+def test_a_selection_run_never_sees_the_test_split(
+    stripes: FaceArrays, make_config: Callable[..., TrainConfig]
+) -> None:
+    result = fit(make_config(epochs=1, evaluate_test=False), arrays=stripes)
+    assert result.val is not None
+    assert result.test is None
+    assert result.test_tta is None

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from webapp.accounts import selectors as account_selectors
 from webapp.datasets.models import DatasetVersion
 from webapp.runs import selectors, services
-from webapp.runs.configs import DEFAULTS, DEVICE_CHOICES, MODEL_CHOICES
+from webapp.runs.configs import DEFAULTS, DEVICE_CHOICES, INPUT_SIZE_CHOICES, MODEL_CHOICES
 from webapp.runs.models import Run
 from webapp.runs.payloads import run_compare_data, run_data, run_detail_data
 
@@ -111,6 +111,10 @@ class RunCreateApi(APIView):
         lr = serializers.FloatField(default=DEFAULTS["lr"])
         seed = serializers.IntegerField(default=DEFAULTS["seed"])
         device = serializers.ChoiceField(DEVICE_CHOICES, default=DEFAULTS["device"])
+        input_size = serializers.ChoiceField(INPUT_SIZE_CHOICES, default=DEFAULTS["input_size"])
+        time_limit_min = serializers.FloatField(
+            required=False, allow_null=True, help_text="Plan as many epochs as fit in this many minutes"
+        )
 
     @extend_schema(request=InputSerializer, responses={201: RunDetailOutputSerializer})
     def post(self, request: Request) -> Response:

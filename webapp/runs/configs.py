@@ -25,9 +25,12 @@ DEVICE_CHOICES = (
     ("cuda", "GPU only"),
     ("cpu", "CPU"),
 )
+# Faces are resized to this side before the network: 64 is the paper's; 128 scored ~2 points more on FER2013
+# (docs/results.md) for about twice the GPU time of a student, four times the CPU time.
+INPUT_SIZE_CHOICES = ((64, "64 px (the paper's)"), (96, "96 px"), (128, "128 px (most accurate, slower)"))
 DEFAULTS: dict[str, Any] = {
     "model": "mini_resemotenet_a", "width_mult": None, "temperature": 4.0, "alpha": 0.9, "epochs": 30,
-    "batch_size": 128, "lr": 0.1, "seed": 0, "device": "auto",
+    "batch_size": 128, "lr": 0.1, "seed": 0, "device": "auto", "input_size": 64, "time_limit_min": None,
 }  # fmt: skip
 # The fields a person sets; everything else keeps kdcore's defaults.
 SETTING_NAMES = tuple(DEFAULTS)
@@ -45,6 +48,8 @@ _ERROR_FIELDS = {
     "seed": "seed",
     "device": "device",
     "warmup_epochs": "epochs",
+    "input_size": "input_size",
+    "time_budget_s": "time_limit_min",
 }
 NON_FIELD = "__all__"
 
@@ -85,7 +90,10 @@ def train_config_build(*, settings: dict[str, Any], teacher_checkpoint: str | No
         on_cpu: whether the job is headed for a CPU, which reports (and can be cancelled) after every step.
     """
     values = {**DEFAULTS, **{k: v for k, v in settings.items() if v is not None}}
-    data: dict[str, Any] = {name: values[name] for name in ("model", "epochs", "batch_size", "lr", "seed", "device")}
+    names = ("model", "epochs", "batch_size", "lr", "seed", "device", "input_size")
+    data: dict[str, Any] = {name: values[name] for name in names}
+    # A time limit keeps the run's shape: after two epochs the loop plans as many epochs as fit (at most `epochs`).
+    data["time_budget_s"] = 60.0 * values["time_limit_min"] if values["time_limit_min"] else 0.0
     # The width belongs to the any-width student only; a leftover value from the form is not an error.
     data["width_mult"] = values["width_mult"] if values["model"] == ANY_WIDTH else None
     data["log_every"] = log_every_for(on_cpu=on_cpu)
@@ -105,4 +113,7 @@ def train_config_build(*, settings: dict[str, Any], teacher_checkpoint: str | No
 def settings_of(config: dict[str, Any]) -> dict[str, Any]:
     """The form's settings back out of a stored config, to prefill a form from an earlier run."""
     distill = config.get("distill") or {}
-    return {name: distill.get(name, config.get(name, default)) for name, default in DEFAULTS.items()}
+    settings = {name: distill.get(name, config.get(name, default)) for name, default in DEFAULTS.items()}
+    budget = config.get("time_budget_s") or 0
+    settings["time_limit_min"] = round(budget / 60, 2) if budget else None
+    return settings

@@ -61,3 +61,22 @@ def test_it_reads_the_settings_back_out_of_a_config() -> None:
     settings = {"model": "mini_resemotenet", "width_mult": 0.5, "temperature": 3.0, "alpha": 0.7, "epochs": 2}
     config = train_config_build(settings=settings, teacher_checkpoint="runs/1/best.pt", on_cpu=False)
     assert settings_of(config.to_dict()) == {**DEFAULTS, **settings}
+
+
+def test_it_passes_the_input_size_and_a_time_limit_to_kdcore() -> None:
+    settings = {"model": "mini_resemotenet_b", "input_size": 128, "time_limit_min": 20.0, "epochs": 300}
+    config = train_config_build(settings=settings, teacher_checkpoint=None, on_cpu=False)
+    assert (config.input_size, config.time_budget_s, config.epochs) == (128, 1200.0, 300)
+    assert settings_of(config.to_dict()) == {**DEFAULTS, **settings}
+
+
+def test_no_time_limit_means_every_epoch_runs() -> None:
+    config = train_config_build(settings={"time_limit_min": None}, teacher_checkpoint=None, on_cpu=False)
+    assert config.time_budget_s == 0.0
+    assert config.input_size == DEFAULTS["input_size"] == 64
+
+
+def test_a_bad_input_size_or_time_limit_shows_on_its_field() -> None:
+    errors = _errors(input_size=8, time_limit_min=-5.0)
+    assert errors["input_size"] == ["must be in [32, 256], got 8"]
+    assert errors["time_limit_min"] == ["must be ≥ 0 (0: no time budget)"]
