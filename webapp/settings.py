@@ -174,6 +174,9 @@ WORKER_HEARTBEAT_TTL_SECONDS = 3 * WORKER_HEARTBEAT_SECONDS
 RUN_HEARTBEAT_SECONDS = 10
 RUN_STALE_SECONDS = 45
 RUN_REAP_SECONDS = 10
+# A running dataset import is failed when its worker leaves the registry, or after this long without progress
+# (far longer than its longest step, saving a version of ~36k faces, takes).
+IMPORT_STALE_SECONDS = 600
 
 # --- Accounts --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -19,7 +19,7 @@ def run_training(self: Task, run_id: int) -> None:
     training.train_run(run_id, hostname=self.request.hostname or "unknown")
 
 
-@shared_task(name=jobs.DATASET_IMPORT)
-def import_dataset(import_id: int) -> None:
+@shared_task(name=jobs.DATASET_IMPORT, bind=True)
+def import_dataset(self: Task, import_id: int) -> None:
     """Import an uploaded dataset file into a new version; a bad file fails the import with its reason, then raises."""
-    datasets.import_run(import_id)
+    datasets.import_run(import_id, hostname=self.request.hostname or "unknown")

@@ -155,6 +155,7 @@ class DatasetImport(TeamOwned):
     version = models.ForeignKey(
         DatasetVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
     )
+    worker_hostname = models.CharField(max_length=255, blank=True, help_text="The worker that took it.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,5 +1,6 @@
 """Reads of the system app: the team's pings, live workers, and the health of the whole Studio."""
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,8 @@ from django.db.models import QuerySet
 from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
 from webapp.redis_client import redis_client
 from webapp.system.models import WORKER_KEY_PREFIX, Ping, WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
 
 _NO_WORKER = (
     f"No worker has sent a heartbeat in the last {settings.WORKER_HEARTBEAT_TTL_SECONDS} seconds. "
@@ -75,6 +78,15 @@ class Health:
                 "items": [_worker_dict(worker, now) for worker in self.workers],
             },
         }
+
+
+def worker_hostnames_live() -> set[str] | None:
+    """Hostnames in the worker heartbeat registry; None when Redis cannot be read (callers then cannot tell)."""
+    try:
+        return {worker.hostname for worker in worker_list()}
+    except Exception as error:  # redis-py raises several families; all mean "cannot tell"
+        logger.warning("cannot read the worker registry: %s", error)
+        return None
 
 
 def _worker_dict(worker: WorkerHeartbeat, now: float) -> dict[str, Any]:

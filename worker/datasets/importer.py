@@ -23,13 +23,13 @@ class DatasetImportError(Exception):
     """The import ended without a version; its record holds the message the user sees."""
 
 
-def import_run(import_id: int, *, echo: Echo | None = None) -> DatasetVersion | None:
+def import_run(import_id: int, *, hostname: str = "", echo: Echo | None = None) -> DatasetVersion | None:
     """Run import `import_id`; None when it had already ended (a redelivered task does nothing).
 
     Raises:
         DatasetImportError: after marking the import failed, with the same message.
     """
-    if services.dataset_import_start(import_id=import_id) is None:
+    if services.dataset_import_start(import_id=import_id, hostname=hostname) is None:
         logger.info("dataset import %s already ended; nothing to do", import_id)
         return None
     try:

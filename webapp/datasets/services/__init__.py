@@ -10,6 +10,7 @@ from webapp.datasets.services.imports import (
     dataset_import_start,
     dataset_upload_create,
 )
+from webapp.datasets.services.reaper import dataset_import_reap_stale
 from webapp.datasets.services.versions import FaceRow, dataset_version_create_from, version_fingerprint
 from webapp.datasets.storage import face_file_write
 
@@ -21,6 +22,7 @@ __all__ = [
     "dataset_import_create",
     "dataset_import_fail",
     "dataset_import_progress",
+    "dataset_import_reap_stale",
     "dataset_import_start",
     "dataset_upload_create",
     "dataset_version_create_from",

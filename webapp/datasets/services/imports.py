@@ -107,15 +107,17 @@ def _locked(import_id: int) -> DatasetImport:
 
 
 @transaction.atomic
-def dataset_import_start(*, import_id: int) -> DatasetImport | None:
-    """Mark an import running; None when it already ended (a redelivered task must not import twice)."""
+def dataset_import_start(*, import_id: int, hostname: str = "") -> DatasetImport | None:
+    """Mark an import running on worker `hostname`; None when it already ended (a redelivered task must not import
+    twice)."""
     dataset_import = _locked(import_id)
     if not dataset_import.is_active:
         return None
     dataset_import.status = DatasetImport.Status.RUNNING
+    dataset_import.worker_hostname = hostname[:255]
     dataset_import.started_at = timezone.now()
     dataset_import.message = "Reading the upload"
-    dataset_import.save(update_fields=("status", "started_at", "message", "updated_at"))
+    dataset_import.save(update_fields=("status", "worker_hostname", "started_at", "message", "updated_at"))
     _publish(dataset_import)
     return dataset_import
 
@@ -131,15 +133,21 @@ def dataset_import_progress(*, import_id: int, progress: float, message: str) ->
 
 
 @transaction.atomic
-def dataset_import_fail(*, import_id: int, message: str) -> None:
-    """End an import with the reason, in words the user can act on; it created no version."""
+def dataset_import_fail(*, import_id: int, message: str, only_if_running: bool = False) -> bool:
+    """End an import with the reason, in words the user can act on; it created no version.
+
+    With `only_if_running` (the reaper), an import that ended meanwhile is left as it is; returns whether it failed.
+    """
     dataset_import = _locked(import_id)
+    if only_if_running and dataset_import.status != DatasetImport.Status.RUNNING:
+        return False
     dataset_import.status = DatasetImport.Status.FAILED
     dataset_import.errors = [*dataset_import.errors, message]
     dataset_import.message = "Import failed: nothing was imported"
     dataset_import.finished_at = timezone.now()
     dataset_import.save(update_fields=("status", "errors", "message", "finished_at", "updated_at"))
     _publish(dataset_import)
+    return True
 
 
 @transaction.atomic

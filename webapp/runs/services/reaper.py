@@ -17,15 +17,6 @@ from webapp.system import selectors as system_selectors
 logger = logging.getLogger(__name__)
 
 
-def _live_hostnames() -> set[str] | None:
-    """Hostnames in the worker heartbeat registry; None when Redis cannot be read (then only job beats count)."""
-    try:
-        return {worker.hostname for worker in system_selectors.worker_list()}
-    except Exception as error:  # redis-py raises several families; all mean "cannot tell"
-        logger.warning("cannot read the worker registry: %s", error)
-        return None
-
-
 def _is_stale(run: Run, *, live: set[str] | None, now: datetime) -> bool:
     """Its job heartbeat is too old, or its worker left the registry.
 
@@ -52,7 +43,7 @@ def run_reap_stale(*, now: datetime | None = None) -> list[int]:
     running = list(Run.objects.filter(status=Run.Status.RUNNING))
     if not running:
         return []
-    now, live = now or timezone.now(), _live_hostnames()
+    now, live = now or timezone.now(), system_selectors.worker_hostnames_live()
     reaped = []
     for run in running:
         if _is_stale(run, live=live, now=now) and run_mark_failed(run_id=run.pk, message=_message(run)):
