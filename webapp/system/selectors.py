@@ -3,6 +3,7 @@
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -87,6 +88,16 @@ def worker_hostnames_live() -> set[str] | None:
     except Exception as error:  # redis-py raises several families; all mean "cannot tell"
         logger.warning("cannot read the worker registry: %s", error)
         return None
+
+
+def worker_left(*, hostname: str, started_at: datetime | None, live: set[str] | None, now: datetime) -> bool:
+    """Whether the worker that took a task at `started_at` is gone from the registry `live`.
+
+    The registry is trusted only for tasks older than its TTL (a worker just started may take a task before its
+    first registry beat lands), and never when it could not be read (`live` is None).
+    """
+    settled = started_at is not None and started_at < now - timedelta(seconds=settings.WORKER_HEARTBEAT_TTL_SECONDS)
+    return live is not None and settled and hostname not in live
 
 
 def _worker_dict(worker: WorkerHeartbeat, now: float) -> dict[str, Any]:

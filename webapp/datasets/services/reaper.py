@@ -21,16 +21,13 @@ logger = logging.getLogger(__name__)
 def _is_stale(dataset_import: DatasetImport, *, live: set[str] | None, now: datetime) -> bool:
     """Its worker left the registry, or it has been silent far longer than any step of an import takes.
 
-    The registry is trusted only for imports older than its TTL: a worker just started may take an import
-    before its first registry beat lands.
+    An import run by `manage.py import_dataset` has no worker hostname: only its silence counts.
     """
     silent_since = dataset_import.updated_at or dataset_import.created_at
     if silent_since < now - timedelta(seconds=settings.IMPORT_STALE_SECONDS):
         return True
-    started = dataset_import.started_at
-    settled = started is not None and started < now - timedelta(seconds=settings.WORKER_HEARTBEAT_TTL_SECONDS)
-    host = dataset_import.worker_hostname
-    return live is not None and settled and bool(host) and host not in live
+    host, started = dataset_import.worker_hostname, dataset_import.started_at
+    return bool(host) and system_selectors.worker_left(hostname=host, started_at=started, live=live, now=now)
 
 
 def _message(dataset_import: DatasetImport) -> str:

@@ -18,17 +18,10 @@ logger = logging.getLogger(__name__)
 
 
 def _is_stale(run: Run, *, live: set[str] | None, now: datetime) -> bool:
-    """Its job heartbeat is too old, or its worker left the registry.
-
-    The registry is trusted only for jobs older than its TTL: a worker just started may take a job before
-    its first registry beat lands.
-    """
+    """Its job heartbeat is too old, or its worker left the registry."""
     if run.heartbeat_at is None or run.heartbeat_at < now - timedelta(seconds=settings.RUN_STALE_SECONDS):
         return True
-    settled = run.started_at is not None and run.started_at < now - timedelta(
-        seconds=settings.WORKER_HEARTBEAT_TTL_SECONDS
-    )
-    return live is not None and settled and run.worker_hostname not in live
+    return system_selectors.worker_left(hostname=run.worker_hostname, started_at=run.started_at, live=live, now=now)
 
 
 def _message(run: Run) -> str:
