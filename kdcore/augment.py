@@ -13,12 +13,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812
 
-from kdcore.config import AugmentConfig
+from kdcore.config import DEFAULT_INPUT_SIZE, AugmentConfig
 
 # ResEmoteNet replicates grayscale into 3 channels and normalises with ImageNet statistics.
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-MODEL_INPUT_SIZE = 64
 
 
 def normalize(gray: torch.Tensor, *, channels_last: bool = False) -> torch.Tensor:
@@ -29,7 +28,9 @@ def normalize(gray: torch.Tensor, *, channels_last: bool = False) -> torch.Tenso
     return x.contiguous(memory_format=torch.channels_last) if channels_last else x.contiguous()
 
 
-def to_model_input(images: torch.Tensor, *, size: int = MODEL_INPUT_SIZE, channels_last: bool = False) -> torch.Tensor:
+def to_model_input(
+    images: torch.Tensor, *, size: int = DEFAULT_INPUT_SIZE, channels_last: bool = False
+) -> torch.Tensor:
     """Deterministic eval preprocessing: uint8 [B, H, W] → normalised float [B, 3, size, size]."""
     gray = images.unsqueeze(1).float().div_(255)
     if gray.shape[-1] != size or gray.shape[-2] != size:
@@ -83,7 +84,7 @@ def augment_batch(
     images: torch.Tensor,
     cfg: AugmentConfig,
     *,
-    size: int = MODEL_INPUT_SIZE,
+    size: int = DEFAULT_INPUT_SIZE,
     channels_last: bool = False,
     gen: torch.Generator | None = None,
 ) -> torch.Tensor:

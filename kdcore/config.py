@@ -13,6 +13,8 @@ MODEL_NAMES = ("resemotenet", "mini_resemotenet_a", "mini_resemotenet_b", "mini_
 OPTIMIZERS = ("sgd", "adamw")
 KD_METHODS = ("kd", "dkd")
 DEVICES = ("auto", "cpu", "cuda")
+DEFAULT_INPUT_SIZE = 64  # the paper's: 48×48 faces resized to 64×64
+INPUT_SIZE_RANGE = (32, 256)
 
 
 class ConfigError(ValueError):
@@ -117,7 +119,7 @@ class TrainConfig:
     model: str = "mini_resemotenet_a"
     width_mult: float | None = None  # only for "mini_resemotenet" (any width)
     scale_head: bool = True
-    input_size: int = 64  # faces are resized to input_size × input_size before the network (the paper: 64)
+    input_size: int = DEFAULT_INPUT_SIZE  # faces are resized to input_size × input_size before the network
     epochs: int = 30
     batch_size: int = 128
     lr: float = 0.1
@@ -162,7 +164,10 @@ class TrainConfig:
             (self.width_mult is not None and 0 < self.width_mult <= 1) if needs_width else self.width_mult is None
         )
         _check(errors, "width_mult", width_ok, "set width_mult in (0, 1] only for mini_resemotenet (any width)")
-        _check(errors, "input_size", 32 <= self.input_size <= 256, f"must be in [32, 256], got {self.input_size}")
+        low, high = INPUT_SIZE_RANGE
+        _check(
+            errors, "input_size", low <= self.input_size <= high, f"must be in [{low}, {high}], got {self.input_size}"
+        )
         _check(errors, "time_budget_s", self.time_budget_s >= 0, "must be ≥ 0 (0: no time budget)")
         _check(errors, "epochs", 1 <= self.epochs <= 1000, f"must be in [1, 1000], got {self.epochs}")
         _check(errors, "batch_size", 1 <= self.batch_size <= 4096, f"must be in [1, 4096], got {self.batch_size}")

@@ -9,7 +9,8 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 from torch import nn
 
-from kdcore.augment import MODEL_INPUT_SIZE, to_model_input
+from kdcore.augment import to_model_input
+from kdcore.config import DEFAULT_INPUT_SIZE
 from kdcore.metrics import ClassificationReport, classification_report
 from kdcore.runtime import autocast
 
@@ -33,7 +34,7 @@ class EvalResult:
 
 def input_size_of(model: nn.Module) -> int:
     """The side a model's inputs are resized to: its ``input_size`` attribute, else the paper's 64."""
-    return int(getattr(model, "input_size", MODEL_INPUT_SIZE))
+    return int(getattr(model, "input_size", DEFAULT_INPUT_SIZE))
 
 
 @torch.inference_mode()

@@ -8,7 +8,7 @@ from typing import Any
 
 from kdcore.benchmark import ModelBenchmark, benchmark_registered
 from kdcore.cli._common import CliError, Console, device_from, int_list
-from kdcore.config import DEVICES
+from kdcore.config import DEFAULT_INPUT_SIZE, DEVICES, INPUT_SIZE_RANGE
 from kdcore.models import list_models
 
 DEFAULT_MODELS = "resemotenet,mini_resemotenet_a,mini_resemotenet_b,mini_resemotenet_c"
@@ -25,7 +25,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch-sizes", type=int_list, default=(1, 256, 1024), help="e.g. 1,256,1024")
     parser.add_argument("--runs", type=int, default=20, help="timed forward passes per batch size (median)")
     parser.add_argument("--warmup", type=int, default=5, help="untimed passes before timing")
-    parser.add_argument("--input-size", type=int, default=64, help="side of the square input (the paper: 64)")
+    parser.add_argument("--input-size", type=int, default=DEFAULT_INPUT_SIZE, help="side of the square input")
     parser.set_defaults(handler=run)
 
 
@@ -65,8 +65,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
     """Benchmark each model in turn (progress on stderr), then print the table and the JSON."""
     if args.runs < 1 or args.warmup < 0:
         raise CliError(f"--runs must be ≥ 1 and --warmup ≥ 0, got {args.runs} and {args.warmup}")
-    if not 32 <= args.input_size <= 256:
-        raise CliError(f"--input-size must be in [32, 256], got {args.input_size}")
+    low, high = INPUT_SIZE_RANGE
+    if not low <= args.input_size <= high:
+        raise CliError(f"--input-size must be in [{low}, {high}], got {args.input_size}")
     specs = [(spec.strip(), *parse_model_spec(spec)) for spec in args.models.split(",") if spec.strip()]
     device = device_from(args.device)
     results = [

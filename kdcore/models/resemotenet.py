@@ -11,13 +11,13 @@ from typing import Any
 import torch
 from torch import nn
 
+from kdcore.config import DEFAULT_INPUT_SIZE
 from kdcore.models._registry import register_model
 from kdcore.models.layers import ActLayer, ConvBnAct, NormLayer, ResidualBlock, SqueezeExcite, make_divisible
 
 STEM_CHANNELS = (64, 128, 256)
 RESIDUAL_CHANNELS = (512, 1024, 2048)
 HEAD_CHANNELS = (1024, 512, 256)
-INPUT_SIZE = 64
 
 
 def _relu() -> nn.Module:
@@ -48,7 +48,7 @@ class ResEmoteNet(nn.Module):
         act_layer: ActLayer = _relu,
         drop_rate: float = 0.2,
         head_drop_rate: float = 0.5,
-        input_size: int = INPUT_SIZE,
+        input_size: int = DEFAULT_INPUT_SIZE,
     ) -> None:
         super().__init__()
         if not 0 < width_mult <= 1:

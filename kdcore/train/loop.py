@@ -289,7 +289,7 @@ class _Run:
             test=evaluate(model, test.images, test.labels, **kwargs) if run_test else None,
             test_tta=evaluate(model, test.images, test.labels, tta_flip=True, **kwargs) if run_test else None,
             history=st.history,
-            stopped=st.should_stop,
+            stopped=stopped,
             stop_reason=st.stop_reason,
             seconds=elapsed,
             train_images_per_s=self.images_seen / max(1e-9, elapsed),

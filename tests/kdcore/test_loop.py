@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -177,8 +178,6 @@ class SlowEpochs(Callback):
         self.seconds = seconds
 
     def on_epoch_end(self, state: TrainState, event: ProgressEvent) -> None:
-        import time
-
         time.sleep(self.seconds)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from kdcore.config import ConfigError, TrainConfig
+from kdcore.config import DEFAULT_INPUT_SIZE, ConfigError, TrainConfig
 
 ANY_WIDTH = "mini_resemotenet"
 TEACHER_MODEL = "resemotenet"
@@ -30,7 +30,8 @@ DEVICE_CHOICES = (
 INPUT_SIZE_CHOICES = ((64, "64 px (the paper's)"), (96, "96 px"), (128, "128 px (most accurate, slower)"))
 DEFAULTS: dict[str, Any] = {
     "model": "mini_resemotenet_a", "width_mult": None, "temperature": 4.0, "alpha": 0.9, "epochs": 30,
-    "batch_size": 128, "lr": 0.1, "seed": 0, "device": "auto", "input_size": 64, "time_limit_min": None,
+    "batch_size": 128, "lr": 0.1, "seed": 0, "device": "auto", "input_size": DEFAULT_INPUT_SIZE,
+    "time_limit_min": None,
 }  # fmt: skip
 # The fields a person sets; everything else keeps kdcore's defaults.
 SETTING_NAMES = tuple(DEFAULTS)
