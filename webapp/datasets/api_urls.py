@@ -8,6 +8,7 @@ urlpatterns = [
     path("", datasets.DatasetListApi.as_view(), name="dataset_list"),
     path("upload/", datasets.DatasetUploadApi.as_view(), name="dataset_upload"),
     path("imports/<int:pk>/", datasets.DatasetImportDetailApi.as_view(), name="dataset_import_detail"),
+    path("imports/<int:pk>/retry/", datasets.DatasetImportRetryApi.as_view(), name="dataset_import_retry"),
     path("images/<int:pk>/", versions.FaceImageApi.as_view(), name="dataset_image"),
     path("<int:pk>/", datasets.DatasetDetailApi.as_view(), name="dataset_detail"),
     path("<int:pk>/upload/", datasets.DatasetVersionUploadApi.as_view(), name="dataset_version_upload"),

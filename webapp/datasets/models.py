@@ -156,6 +156,9 @@ class DatasetImport(TeamOwned):
         DatasetVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
     )
     worker_hostname = models.CharField(max_length=255, blank=True, help_text="The worker that took it.")
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries", help_text="A failed import"
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -172,6 +175,16 @@ class DatasetImport(TeamOwned):
         return self.status in self.ACTIVE
 
     @property
+    def upload_exists(self) -> bool:
+        """Whether the uploaded file is still in storage (a retry reads it again)."""
+        return bool(self.upload.name) and self.upload.storage.exists(self.upload.name)
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed, with its upload still stored."""
+        return self.status == self.Status.FAILED and self.upload_exists
+
+    @property
     def looks_stuck(self) -> bool:
         """Queued or running, yet silent for minutes: no worker took it, or the one that did has stopped."""
         return self.is_active and self.updated_at is not None and timezone.now() - self.updated_at > self.SILENT_AFTER
@@ -184,7 +197,7 @@ class DatasetImport(TeamOwned):
             "status_label": self.get_status_display(), "progress": self.progress, "message": self.message,
             "errors": self.errors, "skipped": self.skipped, "skipped_count": self.skipped_count,
             "original_name": self.original_name, "size_bytes": self.size_bytes, "kind": self.kind,
-            "image_size": self.image_size, "version": self.version_id,
+            "image_size": self.image_size, "version": self.version_id, "retry_of": self.retry_of_id,
             "version_number": self.version.number if self.version_id and self.version else None,
             "created_at": stamp(self.created_at), "started_at": stamp(self.started_at),
             "finished_at": stamp(self.finished_at),

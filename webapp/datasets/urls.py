@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/", views.dataset_detail_view, name="detail"),
     path("<int:pk>/upload/", views.dataset_version_upload_view, name="version_upload"),
     path("<int:pk>/versions/<int:number>/", views.dataset_version_view, name="version"),
+    path("imports/<int:pk>/retry/", views.dataset_import_retry_view, name="import_retry"),
 ]

@@ -7,11 +7,13 @@ instead, to show upload progress. Both end in the same service.
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from webapp.datasets import selectors, services
 from webapp.datasets.forms import DatasetUploadForm, GalleryFilterForm, VersionUploadForm
@@ -80,6 +82,19 @@ def dataset_version_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     api_url = reverse("api:dataset_version_upload", kwargs={"pk": pk})
     return _upload_page(request, form, create, {"dataset": dataset, "api_url": api_url})
+
+
+@require_POST
+def dataset_import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import a failed import's stored upload again, and show its dataset."""
+    dataset_import = selectors.dataset_import_get(user=request.user, import_id=pk)
+    try:
+        retry = services.dataset_import_retry(dataset_import=dataset_import, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Import #{retry.pk} retries {dataset_import.original_name}.")
+    return redirect("datasets:detail", pk=dataset_import.dataset_id)
 
 
 def dataset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:

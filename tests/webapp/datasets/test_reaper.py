@@ -48,7 +48,7 @@ def test_it_fails_an_import_whose_worker_left_the_registry(team: Team, live_work
     assert gone.status == DatasetImport.Status.FAILED
     assert gone.errors == [
         "Worker dead@box stopped responding at 42% of the import, so it was stopped. "
-        "Nothing was imported: upload faces.zip again to retry."
+        "Nothing was imported; the upload is kept: retry the import to run it again."
     ]
     assert gone.version is None
     assert alive.status == DatasetImport.Status.RUNNING

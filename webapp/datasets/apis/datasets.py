@@ -122,6 +122,16 @@ class DatasetImportListApi(APIView):
         return Response([item.as_payload() for item in selectors.dataset_import_list(dataset=dataset)])
 
 
+class DatasetImportRetryApi(APIView):
+    """Queue a new import of a failed import's stored upload; 400 when it did not fail or the file is gone."""
+
+    @extend_schema(request=None, responses={201: DatasetImportOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        dataset_import = selectors.dataset_import_get(user=request.user, import_id=pk)
+        retry = services.dataset_import_retry(dataset_import=dataset_import, user=request.user)
+        return Response(retry.as_payload(), status=status.HTTP_201_CREATED)
+
+
 class DatasetImportDetailApi(APIView):
     """One import: status, progress, message, errors and skipped files. Live: `/ws/dataset-imports/<id>/`."""
 

@@ -52,6 +52,7 @@ class DatasetImportOutputSerializer(serializers.Serializer):
     image_size = serializers.IntegerField()
     version = serializers.IntegerField(allow_null=True, help_text="Id of the version it created.")
     version_number = serializers.IntegerField(allow_null=True)
+    retry_of = serializers.IntegerField(allow_null=True, help_text="Id of the failed import this one retries.")
     created_at = serializers.DateTimeField(allow_null=True)
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)

@@ -7,6 +7,7 @@ from webapp.datasets.services.imports import (
     dataset_import_create,
     dataset_import_fail,
     dataset_import_progress,
+    dataset_import_retry,
     dataset_import_start,
     dataset_upload_create,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "dataset_import_fail",
     "dataset_import_progress",
     "dataset_import_reap_stale",
+    "dataset_import_retry",
     "dataset_import_start",
     "dataset_upload_create",
     "dataset_version_create_from",

@@ -93,6 +93,28 @@ def _import_new(
 
 
 @transaction.atomic
+def dataset_import_retry(*, dataset_import: DatasetImport, user: User | None) -> DatasetImport:
+    """Queue a new import of a failed import's stored upload (the file is shared, not copied).
+
+    Raises:
+        ValidationError: when the import did not fail, or its upload is gone from storage.
+    """
+    if dataset_import.status != DatasetImport.Status.FAILED:
+        raise ValidationError(
+            f"Only a failed import can be retried; this one is {dataset_import.get_status_display()}."
+        )
+    if not dataset_import.upload_exists:
+        raise ValidationError(f"The upload {dataset_import.original_name} is no longer on the server: upload it again.")
+    retry = DatasetImport.objects.create(
+        team=dataset_import.team, dataset=dataset_import.dataset, created_by=user, upload=dataset_import.upload.name,
+        original_name=dataset_import.original_name, size_bytes=dataset_import.size_bytes, kind=dataset_import.kind,
+        image_size=dataset_import.image_size, message="Waiting for a worker", retry_of=dataset_import,
+    )  # fmt: skip
+    transaction.on_commit(lambda: jobs.enqueue_dataset_import(import_id=retry.pk))
+    return retry
+
+
+@transaction.atomic
 def dataset_upload_create(
     *, team: Team, user: User | None, name: str, upload: File, image_size: int = 48, description: str = ""
 ) -> DatasetImport:

@@ -33,8 +33,8 @@ def _is_stale(dataset_import: DatasetImport, *, live: set[str] | None, now: date
 def _message(dataset_import: DatasetImport) -> str:
     return (
         f"Worker {dataset_import.worker_hostname or '(unknown)'} stopped responding at "
-        f"{dataset_import.progress:.0%} of the import, so it was stopped. Nothing was imported: upload "
-        f"{dataset_import.original_name} again to retry."
+        f"{dataset_import.progress:.0%} of the import, so it was stopped. Nothing was imported; the upload is "
+        "kept: retry the import to run it again."
     )
 
 

@@ -1,0 +1,83 @@
+"""A failed import is retried from its stored upload, in the page and the API, and only by its own team."""
+
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.dataset_factories import DatasetFactory
+from tests.dataset_files import emotion_zip, uploaded
+from webapp.accounts.models import Team, User
+from webapp.datasets import services
+from webapp.datasets.models import DatasetImport
+
+pytestmark = pytest.mark.usefixtures("media_root")
+
+
+def _failed(team: Team) -> DatasetImport:
+    with mock.patch("webapp.jobs.enqueue_dataset_import"):
+        dataset_import = services.dataset_import_create(
+            dataset=DatasetFactory(team=team), user=None, upload=uploaded("faces.zip", emotion_zip()), image_size=40
+        )
+    services.dataset_import_start(import_id=dataset_import.pk, hostname="dead@box")
+    services.dataset_import_fail(import_id=dataset_import.pk, message="Worker dead@box stopped responding")
+    return DatasetImport.objects.get(pk=dataset_import.pk)
+
+
+def test_it_queues_a_new_import_of_the_same_upload(
+    team: Team, alice: User, enqueued: mock.MagicMock, django_capture_on_commit_callbacks: Any
+) -> None:
+    failed = _failed(team)
+    with django_capture_on_commit_callbacks(execute=True):
+        retry = services.dataset_import_retry(dataset_import=failed, user=alice)
+    enqueued.assert_called_once_with(import_id=retry.pk)
+    assert retry.status == DatasetImport.Status.QUEUED
+    assert (retry.upload.name, retry.original_name, retry.kind) == (failed.upload.name, "faces.zip", failed.kind)
+    assert (retry.image_size, retry.dataset_id, retry.retry_of_id) == (40, failed.dataset_id, failed.pk)
+    assert retry.created_by == alice
+    assert retry.errors == []
+    assert retry.as_payload()["retry_of"] == failed.pk
+
+
+def test_only_a_failed_import_with_its_upload_can_be_retried(team: Team, alice: User, enqueued: object) -> None:
+    failed = _failed(team)
+    retry = services.dataset_import_retry(dataset_import=failed, user=alice)
+    assert not retry.can_retry
+    with pytest.raises(ValidationError, match="Only a failed import can be retried; this one is Waiting for a worker"):
+        services.dataset_import_retry(dataset_import=retry, user=alice)
+    assert failed.can_retry
+    failed.upload.storage.delete(failed.upload.name)
+    assert not failed.can_retry
+    with pytest.raises(ValidationError, match="no longer on the server: upload it again"):
+        services.dataset_import_retry(dataset_import=failed, user=alice)
+
+
+def test_the_dataset_page_offers_retry_and_it_works(alice_client: Client, team: Team, enqueued: object) -> None:
+    failed = _failed(team)
+    page = alice_client.get(f"/datasets/{failed.dataset_id}/").content.decode()
+    assert f'action="/datasets/imports/{failed.pk}/retry/"' in page
+    response = alice_client.post(f"/datasets/imports/{failed.pk}/retry/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/datasets/{failed.dataset_id}/"
+    retry = DatasetImport.objects.get(retry_of=failed)
+    assert f"Import #{retry.pk} retries faces.zip." in response.content.decode()
+
+
+def test_the_api_retries_and_refuses_what_cannot_be(alice_api: APIClient, team: Team, enqueued: object) -> None:
+    failed = _failed(team)
+    created = alice_api.post(f"/api/datasets/imports/{failed.pk}/retry/")
+    assert created.status_code == 201
+    assert created.json()["retry_of"] == failed.pk
+    refused = alice_api.post(f"/api/datasets/imports/{created.json()['id']}/retry/")
+    assert refused.status_code == 400
+
+
+def test_another_team_cannot_retry(
+    charlie_client: Client, charlie_api: APIClient, team: Team, enqueued: object
+) -> None:
+    failed = _failed(team)
+    assert charlie_client.post(f"/datasets/imports/{failed.pk}/retry/").status_code == 404
+    assert charlie_api.post(f"/api/datasets/imports/{failed.pk}/retry/").status_code == 404
+    assert not DatasetImport.objects.filter(retry_of=failed).exists()
