@@ -180,9 +180,14 @@ class DatasetImport(TeamOwned):
         return bool(self.upload.name) and self.upload.storage.exists(self.upload.name)
 
     @property
+    def live_retry(self) -> "DatasetImport | None":
+        """The retry of this import that has not failed (queued, running or imported), if any."""
+        return self.retries.exclude(status=self.Status.FAILED).order_by("-id").first()
+
+    @property
     def can_retry(self) -> bool:
-        """Failed, with its upload still stored."""
-        return self.status == self.Status.FAILED and self.upload_exists
+        """Failed, with its upload still stored, and not retried already by an import that has not failed."""
+        return self.status == self.Status.FAILED and self.upload_exists and self.live_retry is None
 
     @property
     def looks_stuck(self) -> bool:

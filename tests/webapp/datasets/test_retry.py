@@ -48,7 +48,11 @@ def test_only_a_failed_import_with_its_upload_can_be_retried(team: Team, alice: 
     assert not retry.can_retry
     with pytest.raises(ValidationError, match="Only a failed import can be retried; this one is Waiting for a worker"):
         services.dataset_import_retry(dataset_import=retry, user=alice)
-    assert failed.can_retry
+    assert not failed.can_retry  # its retry is queued
+    with pytest.raises(ValidationError, match=f"Import #{retry.pk} already retries it \\(waiting for a worker\\)"):
+        services.dataset_import_retry(dataset_import=failed, user=alice)
+    services.dataset_import_fail(import_id=retry.pk, message="bad zip")
+    assert failed.can_retry  # a retry that failed too may be retried again
     failed.upload.storage.delete(failed.upload.name)
     assert not failed.can_retry
     with pytest.raises(ValidationError, match="no longer on the server: upload it again"):
@@ -62,7 +66,11 @@ def test_the_dataset_page_offers_retry_and_it_works(alice_client: Client, team: 
     response = alice_client.post(f"/datasets/imports/{failed.pk}/retry/", follow=True)
     assert response.redirect_chain[-1][0] == f"/datasets/{failed.dataset_id}/"
     retry = DatasetImport.objects.get(retry_of=failed)
-    assert f"Import #{retry.pk} retries faces.zip." in response.content.decode()
+    page = response.content.decode()
+    assert f"Import #{retry.pk} retries faces.zip." in page
+    assert f"Retry of import #{failed.pk}." in page
+    assert f"Retried by import #{retry.pk} (waiting for a worker)." in page
+    assert "Retry import</button>" not in page  # no second retry while this one may still succeed
 
 
 def test_the_api_retries_and_refuses_what_cannot_be(alice_api: APIClient, team: Team, enqueued: object) -> None:

@@ -103,6 +103,8 @@ def dataset_import_retry(*, dataset_import: DatasetImport, user: User | None) ->
         raise ValidationError(
             f"Only a failed import can be retried; this one is {dataset_import.get_status_display()}."
         )
+    if (retry := dataset_import.live_retry) is not None:
+        raise ValidationError(f"Import #{retry.pk} already retries it ({retry.get_status_display().lower()}).")
     if not dataset_import.upload_exists:
         raise ValidationError(f"The upload {dataset_import.original_name} is no longer on the server: upload it again.")
     retry = DatasetImport.objects.create(
