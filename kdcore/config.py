@@ -83,13 +83,17 @@ class AugmentConfig:
 
 @dataclass(frozen=True)
 class DistillConfig:
-    """Knowledge distillation from one or more frozen teachers (logits averaged).
+    """Knowledge distillation from one or more frozen teachers (logits averaged), or from stored soft targets.
+
+    ``soft_targets`` names an ``.npz`` of a teacher's logits for every training image (``kdcore.soft_targets``):
+    the student then learns from them without the teacher's weights or its forward pass.
 
     loss = α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + (1−α)·CE(s, y); ``method="dkd"`` swaps the KL term for
     decoupled KD (Zhao et al., CVPR 2022) with weights ``dkd_alpha`` (target) and ``dkd_beta`` (non-target).
     """
 
     teacher_checkpoints: tuple[str, ...] = ()
+    soft_targets: str = ""
     temperature: float = 4.0
     alpha: float = 0.9
     method: str = "kd"
@@ -99,7 +103,12 @@ class DistillConfig:
     def errors(self) -> dict[str, str]:
         """Field → message for every invalid value."""
         errors: dict[str, str] = {}
-        _check(errors, "distill.teacher_checkpoints", len(self.teacher_checkpoints) > 0, "name at least one teacher")
+        _check(
+            errors,
+            "distill.teacher_checkpoints",
+            bool(self.teacher_checkpoints) != bool(self.soft_targets),
+            "name teachers or stored soft targets, not both" if self.soft_targets else "name at least one teacher",
+        )
         _check(
             errors,
             "distill.temperature",
@@ -153,6 +162,13 @@ class TrainConfig:
         errors: dict[str, str] = {**self.data.errors(), **self.augment.errors()}
         if self.distill is not None:
             errors.update(self.distill.errors())
+            mixes = self.augment.mixup_alpha > 0 or self.augment.cutmix_alpha > 0
+            _check(
+                errors,
+                "distill.soft_targets",
+                not (self.distill.soft_targets and mixes),
+                "stored soft targets belong to unmixed images: turn mixup and cutmix off",
+            )
         _check(
             errors,
             "model",

@@ -3,7 +3,7 @@
 Everything here is numpy + Pillow, so ``import kdcore.data`` stays light enough for the web process.
 """
 
-from kdcore.data.arrays import FaceArrays, FaceRecord, SkippedItem
+from kdcore.data.arrays import FaceArrays, FaceRecord, SkippedItem, split_checksum
 from kdcore.data.classes import CLASS_NAMES, EMOTION_SYNONYMS, NUM_CLASSES, emotion_index
 from kdcore.data.errors import DatasetError
 from kdcore.data.readers import Progress, read_faces, read_fer2013_csv
@@ -27,5 +27,6 @@ __all__ = [
     "emotion_index",
     "read_faces",
     "read_fer2013_csv",
+    "split_checksum",
     "validation_split",
 ]

@@ -184,3 +184,15 @@ class FaceArrays:
             "skipped_names": np.array([item.name for item in self.skipped], dtype=str),
             "skipped_reasons": np.array([item.reason for item in self.skipped], dtype=str),
         }
+
+
+def split_checksum(arrays: FaceArrays, split: str) -> str:
+    """sha256 hex of one split's shape, uint8 pixels and int64 labels, in stored order.
+
+    Soft targets saved for a split carry it, so a consumer can check its arrays hold the same images and labels.
+    """
+    part = arrays.split(split)
+    digest = hashlib.sha256(f"kdcore.split|{split}|{part.images.shape}".encode())
+    digest.update(np.ascontiguousarray(part.images, dtype=np.uint8).tobytes())
+    digest.update(part.labels.astype("<i8").tobytes())
+    return digest.hexdigest()

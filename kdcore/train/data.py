@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 
 from kdcore.config import DataConfig
-from kdcore.data import FaceArrays, read_faces, validation_split
+from kdcore.data import FaceArrays, read_faces, split_checksum, validation_split
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class DeviceData:
     test: DeviceSplit
     class_names: tuple[str, ...]
     fingerprint: str
+    train_checksum: str = ""  # kdcore.data.split_checksum of the train split, as soft targets record it
 
 
 def _to_device(arrays: FaceArrays, device: torch.device) -> DeviceSplit:
@@ -59,4 +60,5 @@ def load_device_data(
         test=_to_device(arrays.split("test"), device),
         class_names=tuple(arrays.class_names),
         fingerprint=arrays.fingerprint(),
+        train_checksum=split_checksum(arrays, "train"),
     )

@@ -27,6 +27,7 @@ from kdcore.data import FaceArrays
 from kdcore.evaluate import EvalResult, evaluate, input_size_of
 from kdcore.losses import DistillationLoss
 from kdcore.runtime import autocast, resolve_device, seed_everything
+from kdcore.soft_targets import load_soft_targets
 from kdcore.train.callbacks import Callback, CallbackList, ProgressEvent, TrainState
 from kdcore.train.data import DeviceData, load_device_data
 from kdcore.train.optim import WeightEma, build_optimizer, lr_at, set_lr
@@ -102,6 +103,11 @@ class _Run:
         if cfg.channels_last:
             self.model = self.model.to(memory_format=torch.channels_last)
         self.teachers = load_teachers(cfg.distill.teacher_checkpoints, device, cfg.channels_last) if cfg.distill else []
+        self.stored_logits = (
+            torch.from_numpy(load_soft_targets(cfg.distill.soft_targets, data.train_checksum)).to(device)
+            if cfg.distill and cfg.distill.soft_targets
+            else None
+        )
         self.rng = np.random.default_rng(cfg.seed)  # host-side draws (mixup/cutmix), seeded per run
         self.epoch_seconds: list[float] = []
         self.resumed = False  # a resumed run keeps the epochs it planned before
@@ -122,8 +128,10 @@ class _Run:
         """The weights that are validated and kept: the EMA when enabled."""
         return self.ema.module if self.ema else self.model
 
-    def teacher_logits(self, x: torch.Tensor) -> torch.Tensor | None:
-        """Mean logits of the frozen teachers, or None when not distilling."""
+    def teacher_logits(self, x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor | None:
+        """Mean logits of the frozen teachers (or the stored ones of images ``idx``); None when not distilling."""
+        if self.stored_logits is not None:
+            return self.stored_logits[idx]
         if not self.teachers:
             return None
         logits = []
@@ -134,16 +142,15 @@ class _Run:
                 logits.append(teacher(xt).float())
         return torch.stack(logits).mean(0)
 
-    def train_step(
-        self, images: torch.Tensor, labels: torch.Tensor, gen: torch.Generator
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """One optimiser step; returns (loss, correct count) as device tensors (no sync)."""
-        cfg = self.cfg
+    def train_step(self, idx: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """One optimiser step on training images ``idx``; returns (loss, correct count) as device tensors (no sync)."""
+        cfg, train = self.cfg, self.data.train
+        images, labels = train.images[idx], train.labels[idx]
         set_lr(self.optimizer, lr_at(self.state.global_step, self.total_steps, self.warmup_steps, cfg.lr))
         x = augment_batch(images, cfg.augment, size=cfg.input_size, channels_last=cfg.channels_last, gen=gen)
         x, target = mix_batch(x, labels, cfg.augment, self.num_classes, gen=gen, rng=self.rng)
         with autocast(self.device, cfg.bf16):
-            teacher = self.teacher_logits(x)
+            teacher = self.teacher_logits(x, idx)
             logits = self.model(x)
             loss = self.criterion(logits, teacher, target)
         self.optimizer.zero_grad(set_to_none=True)
@@ -186,7 +193,7 @@ class _Run:
         started, steps_done = time.perf_counter(), 0
         for step in range(st.steps_per_epoch):
             idx = order[step * self.batch_size : (step + 1) * self.batch_size]
-            loss, right = self.train_step(train.images[idx], train.labels[idx], gen)
+            loss, right = self.train_step(idx, gen)
             loss_sum += loss
             correct += right
             steps_done, st.step = step + 1, step + 1

@@ -1,0 +1,74 @@
+"""Soft targets: an ensemble teacher's flip-TTA logits for a split, computed once and stored for distillation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from kdcore.data import FaceArrays, split_checksum
+from kdcore.evaluate import predict_logits
+
+
+def member_logits(
+    models: Sequence[nn.Module], arrays: FaceArrays, split: str, device: torch.device | str, batch_size: int = 1024
+) -> np.ndarray:
+    """Flip-averaged fp32 logits [M, N, K] of each model on a split (eval + inference mode, bf16 on CUDA)."""
+    device = torch.device(device)
+    images = torch.from_numpy(np.ascontiguousarray(arrays.split(split).images)).to(device)
+    outputs = [
+        predict_logits(model.to(device), images, batch_size=batch_size, bf16=True, tta_flip=True).cpu().numpy()
+        for model in models
+    ]
+    return np.stack(outputs).astype(np.float32)
+
+
+def ensemble_logits(
+    models: Sequence[nn.Module], arrays: FaceArrays, split: str, device: torch.device | str, batch_size: int = 1024
+) -> np.ndarray:
+    """Mean of the members' flip-averaged logits [N, K] (fp32)."""
+    return member_logits(models, arrays, split, device, batch_size).mean(0)
+
+
+def accuracy(logits: np.ndarray, labels: np.ndarray) -> float:
+    """Top-1 accuracy of ``logits`` [N, K] against ``labels`` [N]; 0 for an empty split."""
+    return float((logits.argmax(-1) == labels).mean()) if len(labels) else 0.0
+
+
+def save_soft_targets(path: str | Path, logits: np.ndarray, arrays: FaceArrays, split: str, **extra: Any) -> Path:
+    """Store ``logits`` [N, K] for ``split`` with the split's labels and checksum (plus ``extra`` arrays)."""
+    part = arrays.split(split)
+    if logits.shape != (len(part.labels), len(arrays.class_names)):
+        expected = (len(part.labels), len(arrays.class_names))
+        raise ValueError(f"logits {logits.shape} do not match the {split} split: {expected} (images, classes)")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        path,
+        logits=logits.astype(np.float16),
+        labels=part.labels.astype(np.int64),
+        split=np.array(split),
+        class_names=np.array(list(arrays.class_names)),
+        checksum=np.array(split_checksum(arrays, split)),
+        **{key: np.asarray(value) for key, value in extra.items()},
+    )
+    return path
+
+
+def load_soft_targets(path: str | Path, checksum: str) -> np.ndarray:
+    """The stored training-split logits [N, K] as fp32, after checking they belong to the data being trained on."""
+    try:
+        with np.load(path) as blob:
+            logits, stored = blob["logits"].astype(np.float32), str(blob["checksum"])
+            split = str(blob["split"])
+    except (OSError, KeyError, ValueError) as error:
+        raise ValueError(f"{path}: not a soft-targets file ({error})") from error
+    if split != "train":
+        raise ValueError(f"{path}: holds soft targets for the {split!r} split; distillation needs 'train'")
+    if stored != checksum:
+        raise ValueError(f"{path}: its soft targets were computed for other training images (checksum differs)")
+    return logits
