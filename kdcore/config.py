@@ -45,6 +45,8 @@ class DataConfig:
     image_size: int = 48
     val_fraction: float = 0.1
     val_seed: int = 0
+    folds: int = 0  # > 0: split Training into this many stratified folds (kdcore.data.train_folds) ...
+    fold: int = 0  # ... and train without this one, so the model can predict it out of fold
 
     def errors(self) -> dict[str, str]:
         """Field → message for every invalid value."""
@@ -53,6 +55,8 @@ class DataConfig:
         _check(
             errors, "data.val_fraction", 0 < self.val_fraction < 0.5, f"must be in (0, 0.5), got {self.val_fraction}"
         )
+        _check(errors, "data.folds", self.folds == 0 or 2 <= self.folds <= 20, f"must be 0 or 2–20, got {self.folds}")
+        _check(errors, "data.fold", self.folds == 0 or 0 <= self.fold < self.folds, f"must be in [0, {self.folds - 1}]")
         return errors
 
 

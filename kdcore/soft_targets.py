@@ -1,4 +1,8 @@
-"""Soft targets: an ensemble teacher's flip-TTA logits for a split, computed once and stored for distillation."""
+"""Soft targets: an ensemble teacher's flip-TTA logits for a split, computed once and stored for distillation.
+
+In-sample targets (``ensemble_logits`` on ``train``) come from teachers that trained on those very faces and mostly
+restate the label; out-of-fold targets (``out_of_fold_logits``) come only from teachers that never saw the face.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from kdcore.data import FaceArrays, split_checksum
+from kdcore.data import FaceArrays, split_checksum, train_folds
 from kdcore.evaluate import predict_logits
 
 
@@ -32,6 +36,35 @@ def ensemble_logits(
 ) -> np.ndarray:
     """Mean of the members' flip-averaged logits [N, K] (fp32)."""
     return member_logits(models, arrays, split, device, batch_size).mean(0)
+
+
+def out_of_fold_logits(
+    models: Sequence[nn.Module],
+    held_out: Sequence[tuple[int, int]],
+    arrays: FaceArrays,
+    device: torch.device | str,
+    batch_size: int = 1024,
+) -> np.ndarray:
+    """Each training image's flip-averaged logits [N, K], averaged over the members that never trained on it.
+
+    ``held_out[i]`` is member i's ``(folds, fold)`` (its ``data.folds`` and ``data.fold``): it predicts only that
+    fold of ``kdcore.data.train_folds``. Every training image must fall in some member's held-out fold.
+    """
+    device = torch.device(device)
+    train = arrays.split("train")
+    total = np.zeros((len(train), len(arrays.class_names)), dtype=np.float64)
+    count = np.zeros(len(train), dtype=np.int64)
+    for model, (folds, fold) in zip(models, held_out, strict=True):
+        if folds < 2:
+            raise ValueError("a member trained on every training image has no out-of-fold images to predict")
+        idx = np.flatnonzero(train_folds(arrays, folds) == fold)
+        images = torch.from_numpy(np.ascontiguousarray(train.images[idx])).to(device)
+        logits = predict_logits(model.to(device), images, batch_size=batch_size, bf16=True, tta_flip=True)
+        total[idx] += logits.float().cpu().numpy()
+        count[idx] += 1
+    if (count == 0).any():
+        raise ValueError(f"{int((count == 0).sum())} training images are in no member's held-out fold")
+    return (total / count[:, None]).astype(np.float32)
 
 
 def accuracy(logits: np.ndarray, labels: np.ndarray) -> float:

@@ -8,7 +8,7 @@ from kdcore.data.classes import CLASS_NAMES, EMOTION_SYNONYMS, NUM_CLASSES, emot
 from kdcore.data.errors import DatasetError
 from kdcore.data.readers import Progress, read_faces, read_fer2013_csv
 from kdcore.data.readers.rafdb import RAFDB_CLASS_NAMES
-from kdcore.data.splits import SPLIT_NAMES, TEST, TRAIN, VAL, validation_split
+from kdcore.data.splits import SPLIT_NAMES, TEST, TRAIN, VAL, leave_out_fold, train_folds, validation_split
 
 __all__ = [
     "CLASS_NAMES",
@@ -25,8 +25,10 @@ __all__ = [
     "Progress",
     "SkippedItem",
     "emotion_index",
+    "leave_out_fold",
     "read_faces",
     "read_fer2013_csv",
     "split_checksum",
+    "train_folds",
     "validation_split",
 ]

@@ -1,4 +1,4 @@
-"""Canonical split names, how each source names its splits, and the seeded validation split.
+"""Canonical split names, how each source names its splits, the seeded validation split and training folds.
 
 Splits are stored as uint8 codes into ``SPLIT_NAMES`` (0 train, 1 val, 2 test) rather than strings: a code array is
 35 KB for FER2013, compares fast, and sorts in the train → val → test order that ``FaceArrays`` keeps.
@@ -73,3 +73,27 @@ def validation_split(arrays: FaceArrays, *, fraction: float = 0.1, seed: int = 0
         count = min(int(np.floor(fraction * len(candidates) + 0.5)), max(len(candidates) - 1, 0))
         splits[rng.permutation(candidates)[:count]] = VAL
     return arrays.with_splits(splits)
+
+
+def train_folds(arrays: FaceArrays, folds: int, *, seed: int = 0) -> np.ndarray:
+    """Fold index [N_train] of every training image: a seeded, class-stratified partition into ``folds`` parts.
+
+    A teacher trained without fold k predicts fold k's images honestly (out of fold); the partition depends only
+    on ``seed`` and the sorted order, so every machine draws the same folds.
+    """
+    if folds < 2:
+        raise ValueError(f"folds must be at least 2, got {folds}")
+    labels = arrays.split("train").labels
+    fold = np.empty(len(labels), dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    for label in range(len(arrays.class_names)):
+        members = rng.permutation(np.flatnonzero(labels == label))
+        fold[members] = np.arange(len(members)) % folds
+    return fold
+
+
+def leave_out_fold(arrays: FaceArrays, folds: int, fold: int) -> FaceArrays:
+    """``arrays`` without the training images of one fold (val and test untouched)."""
+    keep = np.ones(len(arrays), dtype=bool)
+    keep[np.flatnonzero(arrays.splits == TRAIN)[train_folds(arrays, folds) == fold]] = False
+    return arrays.subset(keep)

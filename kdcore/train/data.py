@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 
 from kdcore.config import DataConfig
-from kdcore.data import FaceArrays, read_faces, split_checksum, validation_split
+from kdcore.data import FaceArrays, leave_out_fold, read_faces, split_checksum, validation_split
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ def load_device_data(
         arrays = read_faces(cfg.path, image_size=cfg.image_size, progress=progress)
     if len(arrays.split("val").labels) == 0:
         arrays = validation_split(arrays, fraction=cfg.val_fraction, seed=cfg.val_seed)
+    if cfg.folds:
+        arrays = leave_out_fold(arrays, cfg.folds, cfg.fold)
     train = arrays.split("train")
     if len(train.labels) == 0:
         raise ValueError("the dataset has no training images")

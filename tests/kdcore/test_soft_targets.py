@@ -10,12 +10,13 @@ import pytest
 import torch
 
 from kdcore.checkpoint import load_checkpoint, save_checkpoint
-from kdcore.config import AugmentConfig, DistillConfig, TrainConfig
-from kdcore.data import FaceArrays, split_checksum
+from kdcore.config import AugmentConfig, DataConfig, DistillConfig, TrainConfig
+from kdcore.data import FaceArrays, leave_out_fold, split_checksum, train_folds
 from kdcore.evaluate import predict_logits
 from kdcore.models import create_model
-from kdcore.soft_targets import ensemble_logits, member_logits, save_soft_targets
+from kdcore.soft_targets import ensemble_logits, member_logits, out_of_fold_logits, save_soft_targets
 from kdcore.train import fit
+from kdcore.train.data import load_device_data
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,3 +111,61 @@ def test_soft_targets_config_errors() -> None:
     mixed = TrainConfig(distill=DistillConfig(soft_targets="st.npz"), augment=AugmentConfig(mixup_alpha=0.2))
     assert "mixup" in mixed.errors()["distill.soft_targets"]
     assert TrainConfig(distill=DistillConfig(soft_targets="st.npz")).errors() == {}
+
+
+def test_train_folds_are_stratified_seeded_and_leave_one_out(stripes: FaceArrays) -> None:
+    train = stripes.split("train")
+    folds = train_folds(stripes, 4)
+    np.testing.assert_array_equal(folds, train_folds(stripes, 4))
+    for label in (0, 1):
+        assert np.bincount(folds[train.labels == label], minlength=4).tolist() == [16, 16, 16, 16]
+    rest = leave_out_fold(stripes, 4, 2)
+    assert len(rest.split("train")) == len(train) - 32
+    assert set(rest.split("train").names) == {n for n, f in zip(train.names, folds, strict=True) if f != 2}
+    assert rest.split("val").names == stripes.split("val").names
+    assert rest.split("test").names == stripes.split("test").names
+    with pytest.raises(ValueError, match="at least 2"):
+        train_folds(stripes, 1)
+
+
+def test_a_fold_run_trains_without_its_fold(stripes: FaceArrays, make_config) -> None:
+    cfg = make_config(data=DataConfig(image_size=48, folds=4, fold=1))
+    data = load_device_data(cfg.data, torch.device("cpu"), arrays=stripes)
+    assert len(data.train) == len(stripes.split("train")) * 3 // 4
+    assert len(data.val) == len(stripes.split("val"))
+    assert DataConfig(folds=1).errors()["data.folds"] == "must be 0 or 2–20, got 1"
+    assert "data.fold" in DataConfig(folds=4, fold=4).errors()
+
+
+def test_out_of_fold_targets_come_only_from_members_that_left_the_face_out(stripes: FaceArrays) -> None:
+    torch.manual_seed(0)
+    models = [create_model("mini_resemotenet", width_mult=1 / 16, num_classes=2) for _ in range(2)]
+    logits = out_of_fold_logits(models, [(2, 0), (2, 1)], stripes, "cpu", batch_size=32)
+    full = member_logits(models, stripes, "train", "cpu", batch_size=32)
+    fold = train_folds(stripes, 2)
+    np.testing.assert_allclose(logits[fold == 0], full[0][fold == 0], atol=1e-5)
+    np.testing.assert_allclose(logits[fold == 1], full[1][fold == 1], atol=1e-5)
+    with pytest.raises(ValueError, match="in no member's held-out fold"):
+        out_of_fold_logits(models[:1], [(2, 0)], stripes, "cpu")
+    with pytest.raises(ValueError, match="every training image"):
+        out_of_fold_logits(models[:1], [(0, 0)], stripes, "cpu")
+
+
+def test_the_cli_stores_out_of_fold_targets(tmp_path: Path, stripes: FaceArrays, make_config) -> None:
+    paths = []
+    for fold in (0, 1):
+        torch.manual_seed(fold)
+        model = create_model("mini_resemotenet", width_mult=1 / 16, num_classes=2)
+        config = make_config(data=DataConfig(image_size=48, folds=2, fold=fold)).to_dict()
+        meta = {"class_names": list(stripes.class_names)}
+        paths.append(save_checkpoint(tmp_path / f"fold{fold}.pt", model, config, meta))
+    npz = tmp_path / "arrays.npz"
+    stripes.save_npz(npz)
+    args = ["--arrays", str(npz), "--device", "cpu", "--out-of-fold"]
+    out = _script().main([*args, "--checkpoints", *map(str, paths), "--out", str(tmp_path / "oof.npz")])
+    expected = out_of_fold_logits([load_checkpoint(p)[0] for p in paths], [(2, 0), (2, 1)], stripes, "cpu")
+    with np.load(out) as saved:
+        np.testing.assert_allclose(saved["logits"], expected, atol=1e-2)
+        assert bool(saved["out_of_fold"])
+    with pytest.raises(SystemExit, match="in no member's held-out fold"):
+        _script().main([*args, "--checkpoints", str(paths[0]), "--out", str(tmp_path / "x.npz")])
