@@ -18,17 +18,20 @@ from kdcore.data import FaceArrays, split_checksum, train_folds
 from kdcore.evaluate import predict_logits
 
 
+def _flip_tta_logits(model: nn.Module, images: np.ndarray, device: torch.device | str, batch_size: int) -> np.ndarray:
+    """fp32 logits [N, K] of one model on uint8 faces [N, S, S], averaged with their mirror images."""
+    device = torch.device(device)
+    batch = torch.from_numpy(np.ascontiguousarray(images)).to(device)
+    logits = predict_logits(model.to(device), batch, batch_size=batch_size, bf16=True, tta_flip=True)
+    return logits.float().cpu().numpy()
+
+
 def member_logits(
     models: Sequence[nn.Module], arrays: FaceArrays, split: str, device: torch.device | str, batch_size: int = 1024
 ) -> np.ndarray:
     """Flip-averaged fp32 logits [M, N, K] of each model on a split (eval + inference mode, bf16 on CUDA)."""
-    device = torch.device(device)
-    images = torch.from_numpy(np.ascontiguousarray(arrays.split(split).images)).to(device)
-    outputs = [
-        predict_logits(model.to(device), images, batch_size=batch_size, bf16=True, tta_flip=True).cpu().numpy()
-        for model in models
-    ]
-    return np.stack(outputs).astype(np.float32)
+    images = arrays.split(split).images
+    return np.stack([_flip_tta_logits(model, images, device, batch_size) for model in models])
 
 
 def ensemble_logits(
@@ -50,7 +53,6 @@ def out_of_fold_logits(
     ``held_out[i]`` is member i's ``(folds, fold)`` (its ``data.folds`` and ``data.fold``): it predicts only that
     fold of ``kdcore.data.train_folds``. Every training image must fall in some member's held-out fold.
     """
-    device = torch.device(device)
     train = arrays.split("train")
     total = np.zeros((len(train), len(arrays.class_names)), dtype=np.float64)
     count = np.zeros(len(train), dtype=np.int64)
@@ -58,9 +60,7 @@ def out_of_fold_logits(
         if folds < 2:
             raise ValueError("a member trained on every training image has no out-of-fold images to predict")
         idx = np.flatnonzero(train_folds(arrays, folds) == fold)
-        images = torch.from_numpy(np.ascontiguousarray(train.images[idx])).to(device)
-        logits = predict_logits(model.to(device), images, batch_size=batch_size, bf16=True, tta_flip=True)
-        total[idx] += logits.float().cpu().numpy()
+        total[idx] += _flip_tta_logits(model, train.images[idx], device, batch_size)
         count[idx] += 1
     if (count == 0).any():
         raise ValueError(f"{int((count == 0).sum())} training images are in no member's held-out fold")

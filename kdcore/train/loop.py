@@ -328,7 +328,8 @@ def fit(
     cfg.validate()
     dev = resolve_device(cfg.device) if device is None else torch.device(device)
     seed_everything(cfg.seed)
-    run = _Run(cfg, dev, load_device_data(cfg.data, dev, arrays=arrays), callbacks)
+    stored_targets = bool(cfg.distill and cfg.distill.soft_targets)
+    run = _Run(cfg, dev, load_device_data(cfg.data, dev, arrays=arrays, checksum=stored_targets), callbacks)
     last = Path(out_dir) / "last.pt" if out_dir else None
     if out_dir:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
