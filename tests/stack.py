@@ -39,10 +39,20 @@ class LiveStudio:
     log_path: Path
 
 
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct free ports: all are bound at once, so two calls' worth can never coincide."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
 
 
 def port_open(port: int) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.processes import alive, descendants
-from tests.stack import free_port
+from tests.stack import free_ports
 
 pytestmark = pytest.mark.slow
 
@@ -32,12 +32,13 @@ def _healthz(url: str) -> dict[str, object] | None:
 
 def _env(tmp_path: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    web_port, redis_port = free_ports(2)  # two separate free_port() calls once returned the same port
     return {
         **env,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'studio.sqlite3'}",
         "STUDIO_VAR_DIR": str(tmp_path),
-        "STUDIO_PORT": str(free_port()),
-        "STUDIO_REDIS_PORT": str(free_port()),
+        "STUDIO_PORT": str(web_port),
+        "STUDIO_REDIS_PORT": str(redis_port),
         "STUDIO_ADMIN_EMAIL": "admin@example.com",
         "STUDIO_ADMIN_PASSWORD": "a-long-unusual-pass",
         "CELERY_WORKER_CONCURRENCY": "1",
