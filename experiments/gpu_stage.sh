@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One stage of the long FER2013 plan, meant to run in the background (experiments/background.sh start ...):
 #   bash experiments/gpu_stage.sh PHASE [PHASE ...]     e.g. stage_a_teacher stage_a_kd
+# Env: PLAN (the plan file), GPUS (e.g. 0,1,2,3; default 0), PER_GPU (runs side by side per GPU), EXPORT_PREFIX.
 # Starts CUDA MPS when the machine has it (concurrent runs then share the GPU's SMs instead of time-slicing).
 set -uo pipefail
 export PYTHONUNBUFFERED=1
@@ -15,7 +16,7 @@ if [ -z "${NO_MPS:-}" ] && command -v nvidia-cuda-mps-control > /dev/null; then
 fi
 for phase in "$@"; do
   python3 experiments/run_plan.py --plan $PLAN --arrays $ARR --runs runs --phase "$phase" \
-      --results "runs/$phase.jsonl" --gpus 0 --per-gpu ${PER_GPU:-4}
+      --results "runs/$phase.jsonl" --gpus ${GPUS:-0} --per-gpu ${PER_GPU:-4}
 done
 # The validation-best Student B of the stage, as the fp16 checkpoint that ships (when the stage trained any).
 if [ -n "${EXPORT_PREFIX:-}" ]; then

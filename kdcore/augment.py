@@ -8,6 +8,7 @@ pool.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -95,6 +96,53 @@ def augment_batch(
     return normalize(gray, channels_last=channels_last)
 
 
+@dataclass(frozen=True)
+class Mix:
+    """How a batch was mixed: image ``i`` became ``lam``·image ``i`` + (1 − ``lam``)·image ``perm[i]``."""
+
+    perm: torch.Tensor
+    lam: float
+
+    def targets(self, probs: torch.Tensor) -> torch.Tensor:
+        """Per-image distributions [B, K] mixed the way the images were."""
+        return probs * self.lam + probs[self.perm] * (1 - self.lam)
+
+    def logits(self, logits: torch.Tensor, temperature: float) -> torch.Tensor:
+        """Logits [B, K] whose softmax at ``temperature`` is the mix of the given logits' softmax at it.
+
+        Stored teacher logits belong to the unmixed images; this gives the mixed images their targets.
+        """
+        probs = self.targets(F.softmax(logits.float() / temperature, dim=1))
+        return probs.clamp_min(torch.finfo(probs.dtype).tiny).log() * temperature
+
+
+def mix_images(
+    x: torch.Tensor,
+    cfg: AugmentConfig,
+    *,
+    gen: torch.Generator | None = None,
+    rng: np.random.Generator | None = None,
+) -> tuple[torch.Tensor, Mix | None]:
+    """Mixup (Zhang et al., 2018) or CutMix (Yun et al., 2019) with ``mix_prob``; None when this batch is not mixed.
+
+    ``rng`` draws the host-side numbers (whether to mix, λ, the box), ``gen`` the pairing on ``x``'s device;
+    both seeded by the caller, so a run is repeatable.
+    """
+    alphas = [a for a in (cfg.mixup_alpha, cfg.cutmix_alpha) if a > 0]
+    rng = rng if rng is not None else np.random.default_rng()
+    if not alphas or rng.random() >= cfg.mix_prob:
+        return x, None
+    use_cutmix = cfg.cutmix_alpha > 0 and (cfg.mixup_alpha == 0 or rng.random() < 0.5)
+    alpha = cfg.cutmix_alpha if use_cutmix else cfg.mixup_alpha
+    lam = float(rng.beta(alpha, alpha))
+    perm = torch.randperm(x.shape[0], device=x.device, generator=gen)
+    if use_cutmix:
+        x, lam = _cutmix(x, perm, lam, rng)
+    else:
+        x = x * lam + x[perm] * (1 - lam)
+    return x, Mix(perm, lam)
+
+
 def mix_batch(
     x: torch.Tensor,
     y: torch.Tensor,
@@ -104,26 +152,12 @@ def mix_batch(
     gen: torch.Generator | None = None,
     rng: np.random.Generator | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Mixup (Zhang et al., 2018) or CutMix (Yun et al., 2019) with ``mix_prob``; returns soft targets [B, K].
+    """:func:`mix_images` with the labels mixed alike into soft targets [B, K].
 
-    ``rng`` draws the host-side numbers (whether to mix, λ, the box), ``gen`` the pairing on ``x``'s device;
-    both seeded by the caller, so a run is repeatable. Returns hard targets [B] unchanged when no mixing happens,
-    so CE and DKD keep their exact forms.
+    Returns hard targets [B] unchanged when no mixing happens, so CE and DKD keep their exact forms.
     """
-    alphas = [a for a in (cfg.mixup_alpha, cfg.cutmix_alpha) if a > 0]
-    rng = rng if rng is not None else np.random.default_rng()
-    if not alphas or rng.random() >= cfg.mix_prob:
-        return x, y
-    use_cutmix = cfg.cutmix_alpha > 0 and (cfg.mixup_alpha == 0 or rng.random() < 0.5)
-    alpha = cfg.cutmix_alpha if use_cutmix else cfg.mixup_alpha
-    lam = float(rng.beta(alpha, alpha))
-    perm = torch.randperm(x.shape[0], device=x.device, generator=gen)
-    if use_cutmix:
-        x, lam = _cutmix(x, perm, lam, rng)
-    else:
-        x = x * lam + x[perm] * (1 - lam)
-    one_hot = F.one_hot(y, num_classes).float()
-    return x, one_hot * lam + one_hot[perm] * (1 - lam)
+    x, mix = mix_images(x, cfg, gen=gen, rng=rng)
+    return x, (mix.targets(F.one_hot(y, num_classes).float()) if mix else y)
 
 
 def _cutmix(x: torch.Tensor, perm: torch.Tensor, lam: float, rng: np.random.Generator) -> tuple[torch.Tensor, float]:

@@ -166,13 +166,6 @@ class TrainConfig:
         errors: dict[str, str] = {**self.data.errors(), **self.augment.errors()}
         if self.distill is not None:
             errors.update(self.distill.errors())
-            mixes = self.augment.mixup_alpha > 0 or self.augment.cutmix_alpha > 0
-            _check(
-                errors,
-                "distill.soft_targets",
-                not (self.distill.soft_targets and mixes),
-                "stored soft targets belong to unmixed images: turn mixup and cutmix off",
-            )
         _check(
             errors,
             "model",

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 from torch import nn
 
-from kdcore.augment import augment_batch, mix_batch
+from kdcore.augment import Mix, augment_batch, mix_images
 from kdcore.checkpoint import build_model, load_checkpoint, save_checkpoint
 from kdcore.config import TrainConfig
 from kdcore.data import FaceArrays
@@ -128,10 +128,12 @@ class _Run:
         """The weights that are validated and kept: the EMA when enabled."""
         return self.ema.module if self.ema else self.model
 
-    def teacher_logits(self, x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor | None:
-        """Mean logits of the frozen teachers (or the stored ones of images ``idx``); None when not distilling."""
+    def teacher_logits(self, x: torch.Tensor, idx: torch.Tensor, mix: Mix | None) -> torch.Tensor | None:
+        """Mean logits of the frozen teachers on ``x``, or the stored ones of images ``idx`` mixed as ``x`` was;
+        None when not distilling."""
         if self.stored_logits is not None:
-            return self.stored_logits[idx]
+            stored = self.stored_logits[idx]
+            return mix.logits(stored, self.cfg.distill.temperature) if mix and self.cfg.distill else stored
         if not self.teachers:
             return None
         logits = []
@@ -148,9 +150,10 @@ class _Run:
         images, labels = train.images[idx], train.labels[idx]
         set_lr(self.optimizer, lr_at(self.state.global_step, self.total_steps, self.warmup_steps, cfg.lr))
         x = augment_batch(images, cfg.augment, size=cfg.input_size, channels_last=cfg.channels_last, gen=gen)
-        x, target = mix_batch(x, labels, cfg.augment, self.num_classes, gen=gen, rng=self.rng)
+        x, mix = mix_images(x, cfg.augment, gen=gen, rng=self.rng)
+        target = mix.targets(F.one_hot(labels, self.num_classes).float()) if mix else labels
         with autocast(self.device, cfg.bf16):
-            teacher = self.teacher_logits(x, idx)
+            teacher = self.teacher_logits(x, idx, mix)
             logits = self.model(x)
             loss = self.criterion(logits, teacher, target)
         self.optimizer.zero_grad(set_to_none=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from kdcore.augment import IMAGENET_MEAN, IMAGENET_STD, augment_batch, mix_batch, to_model_input
+from kdcore.augment import IMAGENET_MEAN, IMAGENET_STD, Mix, augment_batch, mix_batch, to_model_input
 from kdcore.config import AugmentConfig
 
 
@@ -67,3 +67,14 @@ def test_it_keeps_hard_targets_when_not_mixing() -> None:
     mixed, target = mix_batch(x, y, AugmentConfig(), 7)
     assert mixed is x
     assert target is y
+
+
+@pytest.mark.parametrize("temperature", [1.0, 2.0, 4.0])
+def test_mixed_logits_soften_into_the_mixed_distributions(temperature: float) -> None:
+    torch.manual_seed(0)
+    logits, perm = torch.randn(6, 7) * 3, torch.tensor([3, 0, 5, 1, 2, 4])
+    mix = Mix(perm, 0.3)
+    soft = torch.softmax(logits / temperature, dim=1)
+    expected = 0.3 * soft + 0.7 * soft[perm]
+    torch.testing.assert_close(torch.softmax(mix.logits(logits, temperature) / temperature, dim=1), expected)
+    torch.testing.assert_close(mix.targets(soft), expected)
