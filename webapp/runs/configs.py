@@ -29,7 +29,7 @@ DEVICE_CHOICES = (
 # a 40-epoch pilot with Student A (docs/results.md), and makes CPU inference about 4× slower at batch 256.
 INPUT_SIZE_CHOICES = ((64, "64 px (the paper's)"), (96, "96 px"), (128, "128 px (most accurate, slower)"))
 DEFAULTS: dict[str, Any] = {
-    "model": "mini_resemotenet_a", "width_mult": None, "temperature": 4.0, "alpha": 0.9, "epochs": 30,
+    "model": "mini_resemotenet_a", "width_mult": None, "temperature": 2.0, "alpha": 0.5, "epochs": 30,
     "batch_size": 128, "lr": 0.1, "seed": 0, "device": "auto", "input_size": DEFAULT_INPUT_SIZE,
     "time_limit_min": None,
 }  # fmt: skip
