@@ -157,7 +157,12 @@ def mix_batch(
     Returns hard targets [B] unchanged when no mixing happens, so CE and DKD keep their exact forms.
     """
     x, mix = mix_images(x, cfg, gen=gen, rng=rng)
-    return x, (mix.targets(F.one_hot(y, num_classes).float()) if mix else y)
+    return x, mixed_labels(y, mix, num_classes)
+
+
+def mixed_labels(y: torch.Tensor, mix: Mix | None, num_classes: int) -> torch.Tensor:
+    """Class indices [B] mixed into soft targets [B, K] as the images were; unchanged when ``mix`` is None."""
+    return mix.targets(F.one_hot(y, num_classes).float()) if mix else y
 
 
 def _cutmix(x: torch.Tensor, perm: torch.Tensor, lam: float, rng: np.random.Generator) -> tuple[torch.Tensor, float]:

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 from torch import nn
 
-from kdcore.augment import Mix, augment_batch, mix_images
+from kdcore.augment import Mix, augment_batch, mix_images, mixed_labels
 from kdcore.checkpoint import build_model, load_checkpoint, save_checkpoint
 from kdcore.config import TrainConfig
 from kdcore.data import FaceArrays
@@ -151,7 +151,7 @@ class _Run:
         set_lr(self.optimizer, lr_at(self.state.global_step, self.total_steps, self.warmup_steps, cfg.lr))
         x = augment_batch(images, cfg.augment, size=cfg.input_size, channels_last=cfg.channels_last, gen=gen)
         x, mix = mix_images(x, cfg.augment, gen=gen, rng=self.rng)
-        target = mix.targets(F.one_hot(labels, self.num_classes).float()) if mix else labels
+        target = mixed_labels(labels, mix, self.num_classes)
         with autocast(self.device, cfg.bf16):
             teacher = self.teacher_logits(x, idx, mix)
             logits = self.model(x)
