@@ -143,25 +143,9 @@ def mix_images(
     return x, Mix(perm, lam)
 
 
-def mix_batch(
-    x: torch.Tensor,
-    y: torch.Tensor,
-    cfg: AugmentConfig,
-    num_classes: int,
-    *,
-    gen: torch.Generator | None = None,
-    rng: np.random.Generator | None = None,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """:func:`mix_images` with the labels mixed alike into soft targets [B, K].
-
-    Returns hard targets [B] unchanged when no mixing happens, so CE and DKD keep their exact forms.
-    """
-    x, mix = mix_images(x, cfg, gen=gen, rng=rng)
-    return x, mixed_labels(y, mix, num_classes)
-
-
 def mixed_labels(y: torch.Tensor, mix: Mix | None, num_classes: int) -> torch.Tensor:
-    """Class indices [B] mixed into soft targets [B, K] as the images were; unchanged when ``mix`` is None."""
+    """Class indices [B] mixed into soft targets [B, K] as the images were; unchanged when ``mix`` is None,
+    so CE and DKD keep their exact forms."""
     return mix.targets(F.one_hot(y, num_classes).float()) if mix else y
 
 

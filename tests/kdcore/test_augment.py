@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from kdcore.augment import IMAGENET_MEAN, IMAGENET_STD, Mix, augment_batch, mix_batch, to_model_input
+from kdcore.augment import IMAGENET_MEAN, IMAGENET_STD, Mix, augment_batch, mix_images, mixed_labels, to_model_input
 from kdcore.config import AugmentConfig
 
 
@@ -55,7 +55,8 @@ def test_it_mixes_into_soft_targets_that_sum_to_one(mixup: float, cutmix: float)
     torch.manual_seed(0)
     x, y = torch.randn(8, 3, 64, 64), torch.arange(8) % 7
     cfg = AugmentConfig(mixup_alpha=mixup, cutmix_alpha=cutmix, mix_prob=1.0)
-    mixed, target = mix_batch(x, y, cfg, 7, gen=torch.Generator().manual_seed(0))
+    mixed, mix = mix_images(x, cfg, gen=torch.Generator().manual_seed(0))
+    target = mixed_labels(y, mix, 7)
     assert mixed.shape == x.shape
     assert target.shape == (8, 7)
     torch.testing.assert_close(target.sum(1), torch.ones(8))
@@ -64,7 +65,8 @@ def test_it_mixes_into_soft_targets_that_sum_to_one(mixup: float, cutmix: float)
 
 def test_it_keeps_hard_targets_when_not_mixing() -> None:
     x, y = torch.randn(4, 3, 64, 64), torch.tensor([0, 1, 2, 3])
-    mixed, target = mix_batch(x, y, AugmentConfig(), 7)
+    mixed, mix = mix_images(x, AugmentConfig())
+    target = mixed_labels(y, mix, 7)
     assert mixed is x
     assert target is y
 
