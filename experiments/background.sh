@@ -20,7 +20,7 @@ case "${1:-}" in
     tail -n 60 runs/bg.log
     [ -f runs/bg.done ] && echo "background job ended, rc $(cat runs/bg.done)" || echo "background job still running"
     nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader
-    cp runs/*.jsonl runs/bg.log runs/*.pt runs/*.result.json "$OUT"/ 2>/dev/null
+    cp runs/*.jsonl runs/bg.log runs/*.pt runs/*.result.json runs/*.npz "$OUT"/ 2>/dev/null
     ls runs/*.pt "$OUT"/ 2>/dev/null | head -20
     ;;
   *) echo "usage: $0 start CMD... | wait SECONDS" >&2; exit 2 ;;

@@ -6,6 +6,9 @@ in an earlier phase (``"teachers": ["<run name>", ...]`` resolves to those runs'
 
     python experiments/run_plan.py --plan experiments/plans/fer2013.json --phase teachers \
         --arrays .cache/fer2013.npz --runs runs --results $OUT/teachers.jsonl --gpus 0,1 --per-gpu 3
+
+``--set KEY=VALUE`` (repeatable; dotted keys reach nested fields, VALUE is JSON or a plain string) overrides every
+run's config, e.g. ``--set time_budget_s=480`` or, for a CPU smoke test, ``--set device=cpu --set input_size=48``.
 """
 
 from __future__ import annotations
@@ -31,9 +34,25 @@ def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def run_config(plan: dict[str, Any], run: dict[str, Any], runs_dir: Path) -> dict[str, Any]:
-    """The full TrainConfig dict for one run of the plan."""
-    cfg = merge(plan.get("defaults", {}), run.get("config", {}))
+def parse_override(item: str) -> dict[str, Any]:
+    """``"a.b=1"`` → ``{"a": {"b": 1}}``; the value is parsed as JSON when it is JSON, else kept as a string."""
+    key, sep, raw = item.partition("=")
+    if not sep or not key:
+        raise SystemExit(f"--set {item!r}: expected KEY=VALUE")
+    try:
+        value: Any = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    for part in reversed(key.split(".")):
+        value = {part: value}
+    return value
+
+
+def run_config(
+    plan: dict[str, Any], run: dict[str, Any], runs_dir: Path, overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The full TrainConfig dict for one run of the plan, with ``overrides`` (from ``--set``) on top."""
+    cfg = merge(merge(plan.get("defaults", {}), run.get("config", {})), overrides or {})
     if run.get("teachers"):
         paths = [str(runs_dir / name / "best.pt") for name in run["teachers"]]
         cfg = merge(
@@ -89,7 +108,7 @@ def run_phase(plan: dict[str, Any], phase: str, args: argparse.Namespace) -> Non
                 run = pending.pop(0)
                 busy = [g for g, _ in active.values()]
                 gpu = min(gpus, key=busy.count)
-                cfg = run_config(plan, run, Path(args.runs))
+                cfg = run_config(plan, run, Path(args.runs), args.overrides)
                 proc = ctx.Process(
                     target=_worker, args=(run["name"], cfg, args.arrays, str(Path(args.runs) / run["name"]), gpu, queue)
                 )
@@ -115,7 +134,11 @@ def main() -> None:
     parser.add_argument("--results", required=True)
     parser.add_argument("--gpus", default="0")
     parser.add_argument("--per-gpu", type=int, default=2)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override every run's config")
     args = parser.parse_args()
+    args.overrides = {}
+    for item in args.set:
+        args.overrides = merge(args.overrides, parse_override(item))
     plan = json.loads(Path(args.plan).read_text())
     for phase in args.phase:
         run_phase(plan, phase, args)
