@@ -30,5 +30,5 @@ def test_it_reproduces_the_model_card_accuracy_on_private_test() -> None:
     model, meta = load_default_model()
     test = read_faces(FER_TAR).split("test")
     result = evaluate(model, torch.from_numpy(test.images), torch.from_numpy(test.labels), bf16=False)
-    # Card: 69.80% measured on the H200 in bf16; fp32 on a CPU may move a handful of the 3,589 predictions.
+    # Card: 69.94% measured on an H100 in bf16; fp32 on a CPU may move a handful of the 3,589 predictions.
     assert result.accuracy == pytest.approx(meta["metrics"]["test"]["accuracy"], abs=0.004)
