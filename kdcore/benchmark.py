@@ -69,8 +69,8 @@ class ModelBenchmark:
 
 
 def count_parameters(model: nn.Module) -> int:
-    """Trainable parameters (the number papers report)."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+    """All parameters (the number papers report), frozen ones included: a trained model's EMA copy is frozen."""
+    return sum(p.numel() for p in model.parameters())
 
 
 def state_dict_bytes(model: nn.Module, *, half: bool = False) -> int:

@@ -24,6 +24,11 @@ def test_it_measures_parameters_and_serialized_size() -> None:
     assert state_dict_bytes(model) == size.fp32_bytes
 
 
+def test_a_frozen_model_keeps_its_parameter_count() -> None:
+    model = _tiny()  # a trained model's EMA copy is frozen: its size must not read 0
+    assert model_size(model.requires_grad_(False)).parameters == sum(p.numel() for p in model.parameters()) > 0
+
+
 def test_it_times_every_batch_size_on_cpu_in_fp32() -> None:
     notes: list[str] = []
     result = benchmark_model(

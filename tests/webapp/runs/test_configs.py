@@ -4,7 +4,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kdcore.config import TrainConfig
-from webapp.runs.configs import DEFAULTS, LOG_EVERY_CPU, LOG_EVERY_GPU, model_label, settings_of, train_config_build
+from webapp.runs.configs import (
+    DEFAULTS,
+    LOG_EVERY_CPU,
+    LOG_EVERY_GPU,
+    RECIPE,
+    model_label,
+    settings_of,
+    train_config_build,
+)
 
 
 def _errors(**settings: object) -> dict[str, list[str]]:
@@ -28,6 +36,12 @@ def test_it_trains_without_distillation_when_no_teacher_is_named() -> None:
     assert config.distill is None
     assert config.log_every == LOG_EVERY_GPU
     assert config.epochs == DEFAULTS["epochs"]
+
+
+def test_every_job_trains_with_the_measured_recipe() -> None:
+    config = train_config_build(settings={"model": "mini_resemotenet_b"}, teacher_checkpoint=None, on_cpu=False)
+    assert RECIPE == {"label_smoothing": 0.1, "ema_decay": 0.999}
+    assert (config.label_smoothing, config.ema_decay) == (0.1, 0.999)
 
 
 def test_it_puts_kdcores_messages_next_to_the_form_fields() -> None:
