@@ -81,6 +81,7 @@ def test_it_renders_a_job_with_its_history_for_the_live_page(alice_client: Clien
     assert 'id="run-data"' in html
     assert "vendor/chart-4.6.1.umd.min.js" in html
     assert "Cancel job" in html
+    assert "<dt>Label smoothing · EMA</dt><dd>0.1 · 0.999</dd>" in html  # the recipe every job trains with
 
 
 def test_it_cancels_and_retries_from_the_page(alice_client: Client, team: Team) -> None:
