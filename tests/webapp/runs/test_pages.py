@@ -84,6 +84,15 @@ def test_it_renders_a_job_with_its_history_for_the_live_page(alice_client: Clien
     assert "<dt>Label smoothing · EMA</dt><dd>0.1 · 0.999</dd>" in html  # the recipe every job trains with
 
 
+def test_it_shows_a_finished_job_whose_dataset_has_no_test_split(alice_client: Client, team: Team) -> None:
+    run = TeacherRunFactory(team=team, metrics={"val": {"accuracy": 0.25}, "best_epoch": 1})
+    response = alice_client.get(f"/jobs/{run.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "(the dataset version has no test split)" in html
+    assert "<dd>25.0% (best epoch 1)</dd>" in html
+
+
 def test_it_cancels_and_retries_from_the_page(alice_client: Client, team: Team) -> None:
     run = RunFactory(team=team)
     with mock.patch("webapp.jobs.enqueue_training"):

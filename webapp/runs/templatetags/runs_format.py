@@ -1,22 +1,32 @@
-"""Template filters for the numbers jobs report."""
+"""Template filters for the numbers jobs report.
+
+A number may be missing: None, or "" where a template looked up a key the metrics do not have (a dataset without
+a test split has no `metrics.test`); every filter shows a missing number as "—".
+"""
+
+from typing import Any
 
 from django import template
 
 register = template.Library()
 
 
+def _missing(value: Any) -> bool:
+    return value is None or value == ""
+
+
 @register.filter
 def percent(value: float | None, digits: int = 1) -> str:
-    """0.7123 → "71.2%"; None → "—"."""
-    if value is None:
+    """0.7123 → "71.2%"; missing → "—"."""
+    if _missing(value):
         return "—"
     return f"{float(value) * 100:.{int(digits)}f}%"
 
 
 @register.filter
 def duration(seconds: float | None) -> str:
-    """Seconds as "1 h 02 min", "3 min 05 s" or "12 s"; None → "—"."""
-    if seconds is None:
+    """Seconds as "1 h 02 min", "3 min 05 s" or "12 s"; missing → "—"."""
+    if _missing(seconds):
         return "—"
     total = round(float(seconds))
     hours, rest = divmod(total, 3600)
@@ -28,5 +38,5 @@ def duration(seconds: float | None) -> str:
 
 @register.filter
 def count(value: int | None) -> str:
-    """1257991 → "1,257,991"; None → "—"."""
-    return "—" if value is None else f"{int(value):,}"
+    """1257991 → "1,257,991"; missing → "—"."""
+    return "—" if _missing(value) else f"{int(value):,}"
