@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Out-of-fold distillation on one machine, in the background (experiments/background.sh start ...):
-#   TB1=480 TB2=840 GPUS=0,1,2,3 bash experiments/gpu_oof.sh
+#   TB1=520 TB2=900 GPUS=0,1,2,3 bash experiments/gpu_oof.sh      (R6, docs/results.md)
 # 1. phase oof_teachers of the plan (each teacher trained without one fold of Training), TB1 seconds each;
 # 2. their out-of-fold flip-TTA logits for every training face → runs/soft_targets_oof.npz;
 # 3. phase oof_students (distilled from those targets, and the in-sample control), TB2 seconds each;
