@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch import nn
 
+from kdcore.benchmark import count_parameters
 from kdcore.models import ResEmoteNet, create_model, list_models
 
 STUDENT_WIDTHS = {"mini_resemotenet_a": 0.5, "mini_resemotenet_b": 0.25, "mini_resemotenet_c": 0.125}
@@ -28,10 +29,6 @@ def _on_meta(name: str, **kwargs: Any) -> nn.Module:
     """Built without memory or init cost, for counting and shape checks."""
     with torch.device("meta"):
         return create_model(name, **kwargs)
-
-
-def _parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 def _layers(model: nn.Module) -> list[nn.Conv2d | nn.Linear]:
@@ -65,7 +62,7 @@ def test_it_honours_num_classes(name: str) -> None:
 
 @pytest.mark.parametrize(("name", "expected"), PUBLISHED_PARAMETERS.items())
 def test_it_has_the_published_parameter_count(name: str, expected: int) -> None:
-    assert _parameters(_on_meta(name)) == expected
+    assert count_parameters(_on_meta(name)) == expected
 
 
 @pytest.mark.parametrize(("name", "width"), STUDENT_WIDTHS.items())
