@@ -168,6 +168,13 @@ class TrainConfig:
         errors: dict[str, str] = {**self.data.errors(), **self.augment.errors()}
         if self.distill is not None:
             errors.update(self.distill.errors())
+            mixes = self.augment.mix_prob > 0 and (self.augment.mixup_alpha > 0 or self.augment.cutmix_alpha > 0)
+            _check(
+                errors,
+                "distill.method",
+                not (self.distill.method == "dkd" and mixes),
+                "dkd splits each image's own class from the rest: turn mixup and CutMix off, or use kd",
+            )
         _check(
             errors,
             "model",

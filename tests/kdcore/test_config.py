@@ -14,7 +14,7 @@ def _distill_config() -> TrainConfig:
         data=DataConfig(path="/data/fer2013.csv", image_size=48),
         model="mini_resemotenet",
         width_mult=0.3,
-        augment=AugmentConfig(mixup_alpha=0.2),
+        augment=AugmentConfig(erasing=0.5),
         distill=DistillConfig(teacher_checkpoints=("a.pt", "b.pt"), temperature=3.0, alpha=0.7, method="dkd"),
     )
 
@@ -59,6 +59,15 @@ def test_it_requires_a_width_only_for_any_width_students() -> None:
     assert "width_mult" in TrainConfig(model="mini_resemotenet").errors()
     assert "width_mult" in TrainConfig(model="mini_resemotenet_a", width_mult=0.5).errors()
     assert TrainConfig(model="mini_resemotenet", width_mult=0.5).errors() == {}
+
+
+def test_it_rejects_decoupled_kd_on_mixed_images() -> None:
+    dkd = DistillConfig(soft_targets="t.npz", method="dkd")
+    mixed = TrainConfig(distill=dkd, augment=AugmentConfig(cutmix_alpha=1.0))
+    assert "turn mixup and CutMix off" in mixed.errors()["distill.method"]
+    assert TrainConfig(distill=dkd, augment=AugmentConfig(cutmix_alpha=1.0, mix_prob=0)).errors() == {}
+    kd = DistillConfig(soft_targets="t.npz")
+    assert TrainConfig(distill=kd, augment=AugmentConfig(mixup_alpha=0.2)).errors() == {}
 
 
 def test_it_rejects_unknown_keys() -> None:
