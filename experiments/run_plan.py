@@ -2,7 +2,8 @@
 
 Each run is a partial ``TrainConfig`` dict merged over the plan's ``defaults``; runs in one phase go in
 parallel (``--per-gpu`` processes per GPU), phases go in order so students can distil from teachers trained
-in an earlier phase (``"teachers": ["<run name>", ...]`` resolves to those runs' ``best.pt``).
+in an earlier phase (``"teachers": ["<run name>", ...]`` resolves to those runs' ``best.pt``). ``--phase a+b`` runs
+the runs of phases ``a`` and ``b`` together, as one phase (a bigger machine fits an optional phase beside the core).
 
     python experiments/run_plan.py --plan experiments/plans/fer2013.json --phase teachers \
         --arrays .cache/fer2013.npz --runs runs --results $OUT/teachers.jsonl --gpus 0,1 --per-gpu 3
@@ -93,8 +94,10 @@ def summary(msg: dict[str, Any]) -> str:
 
 
 def run_phase(plan: dict[str, Any], phase: str, args: argparse.Namespace) -> None:
-    """Run every run of ``phase``, at most ``per_gpu`` at a time on each GPU; append results as JSON lines."""
-    runs = [r for r in plan["runs"] if r.get("phase") == phase and (not args.only or r["name"] in args.only)]
+    """Run every run of ``phase`` (or of ``a+b``: both, together), at most ``per_gpu`` at a time on each GPU;
+    append results as JSON lines."""
+    phases = phase.split("+")
+    runs = [r for r in plan["runs"] if r.get("phase") in phases and (not args.only or r["name"] in args.only)]
     done = [r for r in runs if (Path(args.runs) / r["name"] / "result.json").exists()]
     runs = [r for r in runs if r not in done]  # finished in an earlier call: resume picks up the rest
     print(f"phase {phase}: {len(done)} done earlier, {len(runs)} to run", flush=True)
