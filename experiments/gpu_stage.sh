@@ -3,6 +3,7 @@
 #   bash experiments/gpu_stage.sh PHASE [PHASE ...]     e.g. stage_a_teacher stage_a_kd
 # Env: PLAN (the plan file), GPUS (e.g. 0,1,2,3; default 0), PER_GPU (runs side by side per GPU), EXPORT_PREFIX,
 #      SET (space-separated KEY=VALUE overrides of every run's config, passed to run_plan.py as --set).
+# Results go to runs/PHASE.jsonl, with '+' spelled '_and_' ($OUT returns only names of letters, digits, '.', '_', '-').
 # Starts CUDA MPS when the machine has it (concurrent runs then share the GPU's SMs instead of time-slicing).
 set -uo pipefail
 export PYTHONUNBUFFERED=1
@@ -18,7 +19,7 @@ fi
 SET_ARGS=(); for item in ${SET:-}; do SET_ARGS+=(--set "$item"); done
 for phase in "$@"; do
   python3 experiments/run_plan.py --plan $PLAN --arrays $ARR --runs runs --phase "$phase" \
-      --results "runs/$phase.jsonl" --gpus ${GPUS:-0} --per-gpu ${PER_GPU:-4} "${SET_ARGS[@]}"
+      --results "runs/${phase//+/_and_}.jsonl" --gpus ${GPUS:-0} --per-gpu ${PER_GPU:-4} "${SET_ARGS[@]}"
 done
 # The validation-best Student B of the stage, as the fp16 checkpoint that ships (when the stage trained any).
 if [ -n "${EXPORT_PREFIX:-}" ]; then
