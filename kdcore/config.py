@@ -152,7 +152,7 @@ class TrainConfig:
     channels_last: bool = True
     eval_batch_size: int = 512
     evaluate_test: bool = True  # False for model-selection runs (pilots, studies): their test score stays unseen
-    time_budget_s: float = 0.0  # > 0: after two epochs, cut `epochs` so the run ends within this many seconds
+    time_budget_s: float = 0.0  # > 0: plan the epochs (at most `epochs`) so the run ends within this many seconds
     log_every: int = 20  # batch events every N steps (each one syncs the GPU)
     checkpoint_every: int = 1  # epochs between resume checkpoints (out_dir/last.pt); 0 disables them
 

@@ -1,6 +1,6 @@
 """The Studio's built-in analysis model, shipped so a new team can analyse a recording before training anything.
 
-Student B (a quarter of the teacher's channels, 5.0 M parameters, 128×128 input), trained on FER2013; see
+Student B (a quarter of the teacher's channels, 5.0 M parameters, 160×160 input), trained on FER2013; see
 MODEL_CARD.md beside this file for data, protocol, accuracy and the command that produced it.
 """
 

@@ -33,6 +33,7 @@ from kdcore.train.data import DeviceData, load_device_data
 from kdcore.train.optim import WeightEma, build_optimizer, lr_at, set_lr
 
 logger = logging.getLogger(__name__)
+REPLAN_WINDOW = 0.1  # fraction of a time budget during which the planned epochs follow the measured speed
 
 
 @dataclass
@@ -230,17 +231,25 @@ class _Run:
         st.history.append(asdict(event))
         self.callbacks.on_validation_end(st, event)
 
-    def fit_to_budget(self) -> None:
-        """Cut the planned epochs so the run ends within ``time_budget_s``; called once, after two epochs.
+    def budget_replan_due(self, epoch_started: float) -> bool:
+        """Whether the epoch that just ended (it began at ``epoch_started``) re-plans the run to its time budget."""
+        budget, done = self.cfg.time_budget_s, len(self.epoch_seconds)
+        if not budget or self.resumed or done < 2:
+            return False
+        return done == 2 or epoch_started - self.started <= REPLAN_WINDOW * budget
 
-        The first epoch is left out of the estimate (cuDNN autotuning makes it slow). The cosine
-        schedule is re-planned over the new length; with a warm-up of two epochs or more it has not begun to decay,
-        so the learning rate does not jump.
+    def fit_to_budget(self) -> None:
+        """Plan the epochs so the run ends within ``time_budget_s``, from the last epoch's duration.
+
+        Called after the second epoch (the first is left out: cuDNN autotuning makes it slow) and again after
+        every epoch that began within the first ``REPLAN_WINDOW`` of the budget: on a shared GPU the epochs speed
+        up or slow down as the runs beside this one start. The cosine schedule is re-planned over the new length;
+        that early it has barely begun to decay, so the learning rate moves by a few percent at most.
         """
         st, budget = self.state, self.cfg.time_budget_s
         per_epoch = self.epoch_seconds[-1]
         left = budget - (time.perf_counter() - self.started) - per_epoch  # one epoch kept for the final evaluation
-        epochs = max(st.epoch, min(st.epochs, st.epoch + math.floor(left / max(per_epoch, 1e-9))))
+        epochs = max(st.epoch, min(self.cfg.epochs, st.epoch + math.floor(left / max(per_epoch, 1e-9))))
         if epochs != st.epochs:
             logger.info("budget %.0f s at %.2f s/epoch: %d epochs, not %d", budget, per_epoch, epochs, st.epochs)
             st.epochs, self.total_steps = epochs, epochs * st.steps_per_epoch
@@ -350,7 +359,7 @@ def fit(
             run.callbacks.on_epoch_end(run.state, event)
             run.epoch_seconds.append(time.perf_counter() - epoch_started)  # callbacks' time counts too
             run.state.epoch += 1
-            if cfg.time_budget_s and len(run.epoch_seconds) == 2 and not run.resumed:
+            if run.budget_replan_due(epoch_started):
                 run.fit_to_budget()
             if last and cfg.checkpoint_every and run.state.epoch % cfg.checkpoint_every == 0:
                 _save_atomically(run.training_state(), last)

@@ -14,7 +14,7 @@ from kdcore.checkpoint import load_checkpoint
 from kdcore.config import DistillConfig, TrainConfig
 from kdcore.data import FaceArrays
 from kdcore.evaluate import evaluate
-from kdcore.train import Callback, FitResult, ProgressEvent, TrainState, fit
+from kdcore.train import Callback, FitResult, ProgressEvent, TrainState, fit, loop
 
 
 class Recorder(Callback):
@@ -191,6 +191,29 @@ def test_a_time_budget_cuts_the_epochs_after_two(stripes: FaceArrays, make_confi
     assert recorder.events[-1].epochs == result.epochs
     assert result.history[-1]["lr"] < cfg.lr  # the cosine schedule was re-planned to end with the run
     assert result.test is not None
+
+
+class SlowerAfterTwo(Callback):
+    """Two quick epochs, then slow ones: the runs beside this one on a shared GPU have just started."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.epochs = seconds, 0
+
+    def on_epoch_end(self, state: TrainState, event: ProgressEvent) -> None:
+        self.epochs += 1
+        if self.epochs > 2:
+            time.sleep(self.seconds)
+
+
+def test_a_budget_follows_epochs_that_slow_down_early(
+    stripes: FaceArrays, make_config: Callable[..., TrainConfig], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loop, "REPLAN_WINDOW", 0.5)  # a slow CI machine's first epochs still fall inside it
+    cfg = make_config(epochs=100, time_budget_s=3.0, warmup_epochs=2.0)
+    started = time.perf_counter()
+    result = fit(cfg, arrays=stripes, callbacks=[SlowerAfterTwo(0.25)])
+    assert 3 <= result.epochs <= 12  # planned from the two quick epochs alone: about 40 epochs, over 10 s
+    assert time.perf_counter() - started < 6.0
 
 
 def test_without_a_budget_every_epoch_runs(stripes: FaceArrays, make_config: Callable[..., TrainConfig]) -> None:

@@ -27,7 +27,12 @@ DEVICE_CHOICES = (
 )
 # Faces are resized to this side before the network: 64 is the paper's; 128 scored 2.1 points more on PublicTest in
 # a 40-epoch pilot with Student A (docs/results.md), and makes CPU inference about 4× slower at batch 256.
-INPUT_SIZE_CHOICES = ((64, "64 px (the paper's)"), (96, "96 px"), (128, "128 px (most accurate, slower)"))
+INPUT_SIZE_CHOICES = (
+    (64, "64 px (the paper's)"),
+    (96, "96 px"),
+    (128, "128 px"),
+    (160, "160 px (the built-in model's; most accurate, slowest)"),
+)
 DEFAULTS: dict[str, Any] = {
     "model": "mini_resemotenet_a", "width_mult": None, "temperature": 2.0, "alpha": 0.5, "epochs": 30,
     "batch_size": 128, "lr": 0.1, "seed": 0, "device": "auto", "input_size": DEFAULT_INPUT_SIZE,

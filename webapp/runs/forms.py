@@ -46,7 +46,10 @@ class RunForm(forms.Form):
         required=False,
         initial=DEFAULTS["input_size"],
         label="Input size",
-        help_text="Faces are resized to this side; 128 px was ~2 points more accurate on FER2013.",
+        help_text=(
+            "Faces are resized to this side. On FER2013 128 px was ~2 points more accurate than 64 px; "
+            "160 px gained up to 0.4 more and takes 1.35× the time per face."
+        ),
     )
     time_limit_min = forms.FloatField(
         required=False,

@@ -52,6 +52,15 @@ def test_it_falls_back_to_the_cpu_queue_without_a_gpu_worker(
     assert response.json()["config"]["log_every"] == 1
 
 
+def test_it_offers_the_built_in_models_input_size_and_no_other(
+    alice_api: APIClient, version: DatasetVersion, cpu_worker: WorkerHeartbeat, enqueue: mock.Mock
+) -> None:
+    response = _create(alice_api, version, input_size=160)
+    assert response.status_code == 201, response.json()
+    assert response.json()["config"]["input_size"] == 160
+    assert _create(alice_api, version, input_size=192).json() == {"input_size": ['"192" is not a valid choice.']}
+
+
 def test_it_refuses_invalid_settings_with_a_message_per_field(
     alice_api: APIClient, team: Team, version: DatasetVersion, enqueue: mock.Mock
 ) -> None:
