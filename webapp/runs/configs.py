@@ -31,7 +31,7 @@ INPUT_SIZE_CHOICES = (
     (64, "64 px (the paper's)"),
     (96, "96 px"),
     (128, "128 px"),
-    (160, "160 px (the built-in model's; most accurate, slowest)"),
+    (160, "160 px (built-in model)"),
 )
 DEFAULTS: dict[str, Any] = {
     "model": "mini_resemotenet_a", "width_mult": None, "temperature": 2.0, "alpha": 0.5, "epochs": 30,
@@ -102,7 +102,7 @@ def train_config_build(*, settings: dict[str, Any], teacher_checkpoint: str | No
     values = {**DEFAULTS, **{k: v for k, v in settings.items() if v is not None}}
     names = ("model", "epochs", "batch_size", "lr", "seed", "device", "input_size")
     data: dict[str, Any] = {**RECIPE, **{name: values[name] for name in names}}
-    # A time limit keeps the run's shape: after two epochs the loop plans as many epochs as fit (at most `epochs`).
+    # A time limit keeps the run's shape: from the second epoch the loop plans as many epochs as fit (at most `epochs`).
     data["time_budget_s"] = 60.0 * values["time_limit_min"] if values["time_limit_min"] else 0.0
     # The width belongs to the any-width student only; a leftover value from the form is not an error.
     data["width_mult"] = values["width_mult"] if values["model"] == ANY_WIDTH else None
