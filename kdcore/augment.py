@@ -128,9 +128,8 @@ def mix_images(
     ``rng`` draws the host-side numbers (whether to mix, λ, the box), ``gen`` the pairing on ``x``'s device;
     both seeded by the caller, so a run is repeatable.
     """
-    alphas = [a for a in (cfg.mixup_alpha, cfg.cutmix_alpha) if a > 0]
     rng = rng if rng is not None else np.random.default_rng()
-    if not alphas or rng.random() >= cfg.mix_prob:
+    if not cfg.mixes or rng.random() >= cfg.mix_prob:
         return x, None
     use_cutmix = cfg.cutmix_alpha > 0 and (cfg.mixup_alpha == 0 or rng.random() < 0.5)
     alpha = cfg.cutmix_alpha if use_cutmix else cfg.mixup_alpha

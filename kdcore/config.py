@@ -73,6 +73,11 @@ class AugmentConfig:
     cutmix_alpha: float = 0.0
     mix_prob: float = 0.5
 
+    @property
+    def mixes(self) -> bool:
+        """Whether some training batches are mixed (mixup or CutMix)."""
+        return self.mix_prob > 0 and (self.mixup_alpha > 0 or self.cutmix_alpha > 0)
+
     def errors(self) -> dict[str, str]:
         """Field → message for every invalid value."""
         errors: dict[str, str] = {}
@@ -168,11 +173,10 @@ class TrainConfig:
         errors: dict[str, str] = {**self.data.errors(), **self.augment.errors()}
         if self.distill is not None:
             errors.update(self.distill.errors())
-            mixes = self.augment.mix_prob > 0 and (self.augment.mixup_alpha > 0 or self.augment.cutmix_alpha > 0)
             _check(
                 errors,
                 "distill.method",
-                not (self.distill.method == "dkd" and mixes),
+                not (self.distill.method == "dkd" and self.augment.mixes),
                 "dkd splits each image's own class from the rest: turn mixup and CutMix off, or use kd",
             )
         _check(

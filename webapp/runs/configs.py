@@ -26,7 +26,8 @@ DEVICE_CHOICES = (
     ("cpu", "CPU"),
 )
 # Faces are resized to this side before the network: 64 is the paper's; 128 scored 2.1 points more on PublicTest in
-# a 40-epoch pilot with Student A (docs/results.md), and makes CPU inference about 4× slower at batch 256.
+# a 40-epoch pilot with Student A (docs/results.md), and makes CPU inference about 4× slower at batch 256. 160 is the
+# built-in model's size (R8): up to 0.4 more on PublicTest, 1.35× the CPU time per face of 128.
 INPUT_SIZE_CHOICES = (
     (64, "64 px (the paper's)"),
     (96, "96 px"),
