@@ -146,6 +146,7 @@ class TrainConfig:
     optimizer: str = "sgd"
     momentum: float = 0.9
     weight_decay: float = 5e-4
+    sam_rho: float = 0.0  # > 0: sharpness-aware minimisation within this radius (two passes a step); 0 disables
     warmup_epochs: float = 1.0
     label_smoothing: float = 0.0
     ema_decay: float = 0.0  # 0 disables the exponential moving average of weights
@@ -200,6 +201,7 @@ class TrainConfig:
         _check(errors, "lr", 0 < self.lr <= 10, f"must be in (0, 10], got {self.lr}")
         _check(errors, "optimizer", self.optimizer in OPTIMIZERS, f"must be one of {', '.join(OPTIMIZERS)}")
         _check(errors, "weight_decay", 0 <= self.weight_decay < 1, "must be in [0, 1)")
+        _check(errors, "sam_rho", 0 <= self.sam_rho <= 2, f"must be in [0, 2] (0: off), got {self.sam_rho}")
         _check(errors, "label_smoothing", 0 <= self.label_smoothing < 1, "must be in [0, 1)")
         _check(errors, "ema_decay", 0 <= self.ema_decay < 1, "must be in [0, 1)")
         _check(errors, "device", self.device in DEVICES, f"must be one of {', '.join(DEVICES)}")

@@ -30,7 +30,15 @@ from kdcore.runtime import autocast, resolve_device, seed_everything
 from kdcore.soft_targets import load_soft_targets
 from kdcore.train.callbacks import Callback, CallbackList, ProgressEvent, TrainState
 from kdcore.train.data import DeviceData, load_device_data
-from kdcore.train.optim import WeightEma, build_optimizer, lr_at, set_lr
+from kdcore.train.optim import (
+    WeightEma,
+    build_optimizer,
+    frozen_norm_statistics,
+    lr_at,
+    sam_ascend,
+    sam_restore,
+    set_lr,
+)
 
 logger = logging.getLogger(__name__)
 REPLAN_WINDOW = 0.1  # fraction of a time budget during which the planned epochs follow the measured speed
@@ -159,11 +167,23 @@ class _Run:
             loss = self.criterion(logits, teacher, target)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
+        if cfg.sam_rho > 0:
+            self.sharpness_aware_gradient(x, teacher, target)
         self.optimizer.step()
         if self.ema:
             self.ema.update(self.model)
         hard = target if target.ndim == 1 else target.argmax(1)
         return loss.detach(), (logits.argmax(1) == hard).sum()
+
+    def sharpness_aware_gradient(self, x: torch.Tensor, teacher: torch.Tensor | None, target: torch.Tensor) -> None:
+        """Replace the gradient with the one at the worst nearby weights (SAM): a second forward and backward pass
+        of the same batch, against the same teacher logits."""
+        moved = sam_ascend(self.model, self.cfg.sam_rho)
+        self.optimizer.zero_grad(set_to_none=True)
+        with frozen_norm_statistics(self.model), autocast(self.device, self.cfg.bf16):
+            loss = self.criterion(self.model(x), teacher, target)
+        loss.backward()
+        sam_restore(moved)
 
     def event(self, kind: str, loss: float, acc: float, epoch_started: float, steps_done: int) -> ProgressEvent:
         """A progress point with throughput and an ETA for the whole run."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import torch
 from torch import nn
+from torch.nn.modules.batchnorm import _BatchNorm
 
 from kdcore.config import TrainConfig
 
@@ -55,3 +58,40 @@ class WeightEma:
         torch._foreach_lerp_(ema_params, [p.detach() for p in model.parameters()], 1 - decay)
         # One fused launch for all BN statistics: a per-buffer copy_ loop costs ~50 launches a step.
         torch._foreach_copy_(list(self.module.buffers()), list(model.buffers()))
+
+
+@torch.no_grad()
+def sam_ascend(model: nn.Module, rho: float) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Move the weights a distance ``rho`` up their gradient, the first-order worst point nearby (sharpness-aware
+    minimisation, Foret et al. 2021); returns what ``sam_restore`` needs to move them back."""
+    params = [p for p in model.parameters() if p.grad is not None]
+    if not params:
+        return []
+    grads = [p.grad for p in params]
+    norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+    steps = torch._foreach_mul(grads, rho / (norm + 1e-12))
+    torch._foreach_add_(params, steps)
+    return list(zip(params, steps, strict=True))
+
+
+@torch.no_grad()
+def sam_restore(moved: list[tuple[torch.Tensor, torch.Tensor]]) -> None:
+    """Put the weights back where ``sam_ascend`` found them (their gradients stay those of the moved point)."""
+    if moved:
+        params, steps = zip(*moved, strict=True)
+        torch._foreach_sub_(list(params), list(steps))
+
+
+@contextmanager
+def frozen_norm_statistics(model: nn.Module) -> Iterator[None]:
+    """Batch-norm layers normalise with the batch as usual but leave their running statistics untouched
+    (SAM's second pass sees the same batch again and must not count it twice)."""
+    layers = [m for m in model.modules() if isinstance(m, _BatchNorm)]
+    saved = [m.momentum for m in layers]
+    for m in layers:
+        m.momentum = 0.0
+    try:
+        yield
+    finally:
+        for m, momentum in zip(layers, saved, strict=True):
+            m.momentum = momentum

@@ -39,12 +39,14 @@ def test_it_names_every_bad_field() -> None:
     cfg = TrainConfig(
         epochs=0,
         lr=-1.0,
+        sam_rho=-0.1,
         model="vgg",
         data=DataConfig(val_fraction=0.9),
         distill=DistillConfig(teacher_checkpoints=(), alpha=1.5),
     )
     errors = cfg.errors()
-    assert {"epochs", "lr", "model", "data.val_fraction", "distill.teacher_checkpoints", "distill.alpha"} <= set(errors)
+    expected = {"epochs", "lr", "sam_rho", "model", "data.val_fraction", "distill.teacher_checkpoints", "distill.alpha"}
+    assert expected <= set(errors)
     assert errors["epochs"] == "must be in [1, 1000], got 0"
     assert "unknown model 'vgg'" in errors["model"]
 

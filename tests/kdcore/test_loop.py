@@ -247,3 +247,15 @@ def test_a_selection_run_never_sees_the_test_split(
     assert result.val is not None
     assert result.test is None
     assert result.test_tta is None
+
+
+def test_sharpness_aware_steps_learn_and_change_the_path(
+    stripes: FaceArrays, make_config: Callable[..., TrainConfig]
+) -> None:
+    plain = fit(make_config(epochs=3, batch_size=16, lr=1e-2), arrays=stripes)
+    sam = fit(make_config(epochs=3, batch_size=16, lr=1e-2, sam_rho=0.05), arrays=stripes)
+    assert sam.config["sam_rho"] == 0.05
+    assert sam.history[-1]["loss"] < 0.8 * sam.history[0]["loss"]
+    assert sam.val is not None
+    assert sam.val.accuracy >= 0.8
+    assert [e["loss"] for e in sam.history] != [e["loss"] for e in plain.history]
