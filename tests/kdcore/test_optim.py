@@ -31,8 +31,10 @@ def test_sam_moves_the_weights_rho_up_the_gradient_and_back() -> None:
 
 def test_sam_leaves_weights_without_gradients_alone() -> None:
     model = nn.Linear(3, 2)
+    before = model.weight.detach().clone()
     assert sam_ascend(model, rho=0.05) == []
     sam_restore([])
+    torch.testing.assert_close(model.weight.detach(), before, atol=0, rtol=0)
 
 
 def test_frozen_norm_statistics_keep_the_running_averages_and_restore_momentum() -> None:
