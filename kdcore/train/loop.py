@@ -176,8 +176,8 @@ class _Run:
         return loss.detach(), (logits.argmax(1) == hard).sum()
 
     def sharpness_aware_gradient(self, x: torch.Tensor, teacher: torch.Tensor | None, target: torch.Tensor) -> None:
-        """Replace the gradient with the one at the worst nearby weights (SAM): a second forward and backward pass
-        of the same batch, against the same teacher logits."""
+        """Replace the gradient with the one at weights moved ``sam_rho`` up it (SAM): a second forward and backward
+        pass of the same batch, against the same teacher logits."""
         moved = sam_ascend(self.model, self.cfg.sam_rho)
         self.optimizer.zero_grad(set_to_none=True)
         with frozen_norm_statistics(self.model), autocast(self.device, self.cfg.bf16):
