@@ -4,7 +4,8 @@
 # Env: PLAN (the plan file), GPUS (e.g. 0,1,2,3; default 0), PER_GPU (runs side by side per GPU), EXPORT_PREFIX,
 #      SET (space-separated KEY=VALUE overrides of every run's config, passed to run_plan.py as --set).
 # Results go to runs/PHASE.jsonl, with '+' spelled '_and_' ($OUT returns only names of letters, digits, '.', '_', '-').
-# Starts CUDA MPS when the machine has it (concurrent runs then share the GPU's SMs instead of time-slicing).
+# Starts CUDA MPS when the machine has it (concurrent runs then share the GPU's SMs instead of time-slicing) and stops
+# it when the stage ends, so that a benchmark run after the stage does not run under it.
 set -uo pipefail
 export PYTHONUNBUFFERED=1
 cd "$(dirname "$0")/.."
@@ -13,7 +14,8 @@ mkdir -p .cache runs
 [ -f $ARR ] || python3 -c "from kdcore.data import read_faces; read_faces('.data/fer2013.tar.xz').save_npz('$ARR')"
 if [ -z "${NO_MPS:-}" ] && command -v nvidia-cuda-mps-control > /dev/null; then
   nvidia-cuda-mps-control -d && sleep 1
-  if python3 -c "import torch; torch.ones(1, device='cuda').sum().item()"; then echo "MPS on"
+  if python3 -c "import torch; torch.ones(1, device='cuda').sum().item()"; then
+    echo "MPS on"; trap 'echo quit | nvidia-cuda-mps-control; echo "MPS off"' EXIT
   else echo quit | nvidia-cuda-mps-control; echo "MPS failed, off"; fi
 fi
 SET_ARGS=(); for item in ${SET:-}; do SET_ARGS+=(--set "$item"); done
