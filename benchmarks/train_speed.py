@@ -22,9 +22,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kdcore.checkpoint import build_model, save_checkpoint
+from kdcore.checkpoint import save_checkpoint
 from kdcore.config import DistillConfig, TrainConfig
 from kdcore.data import FaceArrays, read_faces
+from kdcore.models import build_model
 from kdcore.train import Callback, TrainState, fit
 
 

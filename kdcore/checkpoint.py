@@ -14,26 +14,7 @@ import torch
 from torch import nn
 
 import kdcore
-from kdcore.config import DEFAULT_INPUT_SIZE
-from kdcore.models import ResEmoteNet, create_model
-
-
-def model_kwargs(config: dict[str, Any]) -> dict[str, Any]:
-    """Builder arguments for the model a config names."""
-    kwargs: dict[str, Any] = {
-        "scale_head": config.get("scale_head", True),
-        "input_size": config.get("input_size", DEFAULT_INPUT_SIZE),  # checkpoints from before the setting: 64
-    }
-    if config.get("width_mult") is not None:
-        kwargs["width_mult"] = config["width_mult"]
-    return kwargs
-
-
-def build_model(config: dict[str, Any], num_classes: int = 7) -> ResEmoteNet:
-    """Create the (untrained) model that ``config`` describes."""
-    model = create_model(config["model"], num_classes=num_classes, **model_kwargs(config))
-    assert isinstance(model, ResEmoteNet)
-    return model
+from kdcore.models import ResEmoteNet, build_model
 
 
 def save_checkpoint(

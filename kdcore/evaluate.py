@@ -9,9 +9,9 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 from torch import nn
 
-from kdcore.augment import to_model_input
 from kdcore.config import DEFAULT_INPUT_SIZE
 from kdcore.metrics import ClassificationReport, classification_report
+from kdcore.preprocess import to_model_input
 from kdcore.runtime import autocast
 
 

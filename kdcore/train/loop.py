@@ -21,11 +21,12 @@ import torch.nn.functional as F  # noqa: N812
 from torch import nn
 
 from kdcore.augment import Mix, augment_batch, mix_images, mixed_labels
-from kdcore.checkpoint import build_model, load_checkpoint, save_checkpoint
+from kdcore.checkpoint import load_checkpoint, save_checkpoint
 from kdcore.config import TrainConfig
 from kdcore.data import FaceArrays
 from kdcore.evaluate import EvalResult, evaluate, input_size_of
 from kdcore.losses import DistillationLoss
+from kdcore.models import build_model
 from kdcore.runtime import autocast, resolve_device, seed_everything
 from kdcore.soft_targets import load_soft_targets
 from kdcore.train.callbacks import Callback, CallbackList, ProgressEvent, TrainState

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from kdcore.augment import IMAGENET_MEAN, IMAGENET_STD, Mix, augment_batch, mix_images, mixed_labels, to_model_input
+from kdcore.augment import Mix, augment_batch, mix_images, mixed_labels
 from kdcore.config import AugmentConfig
+from kdcore.preprocess import IMAGENET_MEAN, IMAGENET_STD, to_model_input
 
 
 def _faces(n: int = 6, size: int = 48) -> torch.Tensor:

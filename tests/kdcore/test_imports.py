@@ -33,6 +33,7 @@ KDCORE_MODULES = [
     "kdcore.models",
     "kdcore.losses",
     "kdcore.augment",
+    "kdcore.preprocess",
     "kdcore.metrics",
     "kdcore.evaluate",
     "kdcore.checkpoint",

@@ -5,27 +5,23 @@ stops the moment a limit is crossed, which bounds the decompression work a tar b
 Decoding the images is the worker's job: here only names, sizes and counts are read.
 """
 
-import re
 import stat
 import tarfile
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import IO
 
 from django.core.exceptions import ValidationError
 
+from kdcore.filenames import UnsafePathError, is_image_name, safe_member_name
 from webapp.datasets.models import DatasetImport
 
-# What kdcore's readers decode; any other file is listed to the user as skipped.
-IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".pgm", ".ppm"})
 EXPECTED = (
     "expected a FER2013 .csv (emotion,pixels,Usage), or a .zip or .tar(.gz/.bz2/.xz) of folders named by emotion "
     "([train|val|test/]<emotion>/<image>) or in the RAF-DB basic layout (EmoLabel/list_patition_label.txt, "
     "Image/aligned/)"
 )
 _RATIO_FLOOR = 1024 * 1024  # members smaller than this are never bombs, whatever their ratio
-_DRIVE = re.compile(r"^[A-Za-z]:")
 _MB = 1024 * 1024
 
 
@@ -77,11 +73,10 @@ def _inspect_csv(file: IO[bytes], name: str) -> UploadSummary:
 
 def check_member_name(raw: str) -> str:
     """The member's normalised path, or a ValidationError when it could point outside the archive."""
-    name = raw.replace("\\", "/")
-    parts = [part for part in name.split("/") if part not in ("", ".")]
-    if name.startswith("/") or _DRIVE.match(name) or ".." in parts:
-        raise _invalid(f"The archive holds an unsafe path {raw!r}: expected relative paths without '..'")
-    return "/".join(parts)
+    try:
+        return safe_member_name(raw)
+    except UnsafePathError:
+        raise _invalid(f"The archive holds an unsafe path {raw!r}: expected relative paths without '..'") from None
 
 
 class _Tally:
@@ -116,7 +111,7 @@ def _is_image(member: str) -> bool:
     parts = member.lower().split("/")
     if any(part.startswith(".") or part == "__macosx" for part in parts) or "emolabel" in parts[:-1]:
         return True
-    return PurePosixPath(parts[-1]).suffix in IMAGE_EXTENSIONS
+    return is_image_name(parts[-1])  # what kdcore's readers decode; any other file is listed as skipped
 
 
 def _inspect_zip(file: IO[bytes], *, name: str, size: int, limits: ArchiveLimits) -> UploadSummary:

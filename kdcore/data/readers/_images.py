@@ -5,16 +5,13 @@ import io
 import numpy as np
 from PIL import Image
 
-IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".pgm", ".ppm"})
+from kdcore.filenames import IMAGE_EXTENSIONS, is_image_name
+
+__all__ = ["IMAGE_EXTENSIONS", "UnreadableImageError", "decode_gray", "is_image_name", "resize_gray"]
 
 
 class UnreadableImageError(Exception):
     """An image file that Pillow cannot decode; readers skip it and record the message."""
-
-
-def is_image_name(filename: str) -> bool:
-    """Whether a file name has an image extension (case-insensitive)."""
-    return any(filename.lower().endswith(extension) for extension in IMAGE_EXTENSIONS)
 
 
 def decode_gray(data: bytes, size: int) -> np.ndarray:

@@ -6,7 +6,6 @@ random access would decompress it again. Zips and directories are listed and rea
 
 import lzma
 import os
-import re
 import stat
 import tarfile
 import zipfile
@@ -17,11 +16,11 @@ from functools import partial
 from pathlib import Path
 
 from kdcore.data.errors import DatasetError
+from kdcore.filenames import UnsafePathError, safe_member_name
 
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 """Members bigger than this are skipped unread: no face image is that big, and it bounds a zip bomb's memory."""
 
-_DRIVE = re.compile(r"^[A-Za-z]:")
 
 READ_ERRORS: tuple[type[Exception], ...] = (
     OSError,
@@ -67,11 +66,10 @@ def safe_name(raw: str) -> str:
     The reader never writes members to disk, but names flow on into ``FaceArrays.names`` and whatever a caller does
     with them, so absolute paths, drive letters and ``..`` are refused here too (defence in depth).
     """
-    name = raw.replace("\\", "/")
-    parts = [part for part in name.split("/") if part not in ("", ".")]
-    if name.startswith("/") or _DRIVE.match(name) or ".." in parts:
-        raise DatasetError(f"unsafe archive member {raw!r}: expected a relative path without '..'")
-    return "/".join(parts)
+    try:
+        return safe_member_name(raw)
+    except UnsafePathError:
+        raise DatasetError(f"unsafe archive member {raw!r}: expected a relative path without '..'") from None
 
 
 def iter_directory(root: Path) -> Generator[Member, None, None]:
