@@ -32,11 +32,14 @@ def face_hash(value: int, *, size: int = 48) -> str:
 
 
 def zip_bytes(files: Files) -> bytes:
-    """A zip holding `files` under their names, verbatim (so unsafe names can be tested)."""
+    """A zip holding `files` under their names, verbatim (so unsafe names can be tested).
+
+    Members carry a fixed date, so the same files always give the same bytes (the clock never leaks into a test).
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
-            archive.writestr(name, data)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

@@ -131,7 +131,7 @@ def _subprocess_env(redis_url: str, var_dir: Path) -> dict[str, str]:
 def live_studio(
     django_db_setup: None, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveStudio]:
-    """A real uvicorn and a real Celery worker (queues gpu and cpu) on the test database and Redis."""
+    """A real uvicorn, a real Celery worker (queues gpu and cpu) and the reaper, on the test database and Redis."""
     var_dir = tmp_path_factory.mktemp("live")
     log_path = var_dir / "stack.log"
     hostname, port = f"test-{uuid.uuid4().hex[:8]}@studio-tests", free_port()
@@ -140,6 +140,7 @@ def live_studio(
         try:
             supervisor.start("worker", _worker_argv(hostname))
             supervisor.start("web", _web_argv(port))
+            supervisor.start("reaper", [sys.executable, str(settings.BASE_DIR / "manage.py"), "reap", "--every", "1"])
             wait_until(
                 lambda: port_open(port), timeout=START_TIMEOUT, what="web server not listening", log_path=log_path
             )

@@ -168,15 +168,13 @@ STUDIO_ADMIN_TEAM = env_str("STUDIO_ADMIN_TEAM", "My team")
 WORKER_HEARTBEAT_SECONDS = 10
 WORKER_HEARTBEAT_TTL_SECONDS = 3 * WORKER_HEARTBEAT_SECONDS
 
-# --- Training jobs -----------------------------------------------------------------------------------
-# A running job's heartbeat (webapp.runs) is refreshed this often; the reaper fails a job whose heartbeat is
-# older than RUN_STALE_SECONDS, or whose worker left the registry, and runs every RUN_REAP_SECONDS.
-RUN_HEARTBEAT_SECONDS = 10
-RUN_STALE_SECONDS = 45
-RUN_REAP_SECONDS = 10
-# A running dataset import is failed when its worker leaves the registry, or after this long without progress
-# (far longer than its longest step, saving a version of ~36k faces, takes).
-IMPORT_STALE_SECONDS = 600
+# --- Work that workers run (jobs, imports, analyses) -------------------------------------------------
+# A running task's heartbeat (`WorkerTask.heartbeat_at`) is refreshed this often by its worker; the reaper
+# (`manage.py reap`) fails a task whose heartbeat is older than TASK_STALE_SECONDS, or whose worker left the
+# registry, and runs every TASK_REAP_SECONDS.
+TASK_HEARTBEAT_SECONDS = 10
+TASK_STALE_SECONDS = 45
+TASK_REAP_SECONDS = 10
 
 # --- Accounts --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -4,7 +4,8 @@ from celery import Task, shared_task
 
 from webapp import jobs
 from webapp.system import services
-from worker import datasets, training
+from worker import datasets
+from worker.runs import training
 
 
 @shared_task(name=jobs.PING, bind=True)

@@ -9,3 +9,6 @@ class DatasetsConfig(AppConfig):
     name = "webapp.datasets"
     label = "datasets"
     verbose_name = "Datasets"
+
+    def ready(self) -> None:
+        from webapp.datasets import services  # noqa: F401  (registers ImportLifecycle with the reaper)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from webapp.accounts.models import TeamOwned
+from webapp.system.models import WorkerTask
 
 
 class Label(models.IntegerChoices):
@@ -114,8 +115,10 @@ class DatasetVersion(TeamOwned):
         return {split: sum(self.counts.get(split, {}).values()) for split in SPLIT_NAMES}
 
 
-class DatasetImport(TeamOwned):
+class DatasetImport(WorkerTask):
     """One uploaded file and its import by a worker; the page and the API read its state from here.
+
+    Status changes go through `services.imports.ImportLifecycle`, the shared worker-task lifecycle.
 
     `skipped` lists files left out (not an image, unreadable), capped at `SKIPPED_LISTED`; `skipped_count` is the
     full number. `errors` holds what stopped the import, in words a user can act on.
@@ -135,8 +138,6 @@ class DatasetImport(TeamOwned):
         ZIP = "zip", "Zip archive"
         TAR = "tar", "Tar archive"
 
-    ACTIVE = (Status.QUEUED, Status.RUNNING)
-
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="imports")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -155,12 +156,9 @@ class DatasetImport(TeamOwned):
     version = models.ForeignKey(
         DatasetVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
     )
-    worker_hostname = models.CharField(max_length=255, blank=True, help_text="The worker that took it.")
     retry_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries", help_text="A failed import"
     )
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -168,11 +166,6 @@ class DatasetImport(TeamOwned):
 
     def __str__(self) -> str:
         return f"Import #{self.pk} of {self.original_name} ({self.status})"
-
-    @property
-    def is_active(self) -> bool:
-        """Queued or running: it may still change."""
-        return self.status in self.ACTIVE
 
     @property
     def upload_exists(self) -> bool:

@@ -25,7 +25,6 @@ GALLERY_PAGE_SIZE = 120
 
 def dataset_list_view(request: HttpRequest) -> HttpResponse:
     """The team's datasets with their latest version and import; an honest empty state without any."""
-    services.dataset_import_reap_stale()  # lazily: a dead worker's import must not be listed as importing
     return render(request, "datasets/dataset_list.html", {"datasets": selectors.dataset_list(user=request.user)})
 
 
@@ -100,7 +99,6 @@ def dataset_import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 def dataset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A dataset: its versions with their counts, and its imports, the running ones updated live."""
     dataset: Dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
-    services.dataset_import_reap_stale()
     context = {
         "dataset": dataset,
         "versions": list(dataset.versions.all()),

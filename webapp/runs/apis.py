@@ -70,11 +70,10 @@ class RunDetailOutputSerializer(RunOutputSerializer):
 
 
 class RunListApi(APIView):
-    """The jobs of your teams, newest first. Stalled jobs are failed first (see `run_reap_stale`)."""
+    """The jobs of your teams, newest first."""
 
     @extend_schema(responses=RunOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        services.run_reap_stale()  # lazily, so a dead worker's job is never listed as running
         positions = selectors.run_queue_positions()
         runs = selectors.run_list(user=request.user, limit=200)
         return Response([run_data(run, position=positions.get(run.pk)) for run in runs])
@@ -85,7 +84,6 @@ class RunQueueApi(APIView):
 
     @extend_schema(responses=RunOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        services.run_reap_stale()
         return Response(
             [run_data(run, position=position) for run, position in selectors.run_queue_list(user=request.user)]
         )
@@ -144,7 +142,6 @@ class RunDetailApi(APIView):
 
     @extend_schema(responses=RunDetailOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        services.run_reap_stale()
         return Response(run_detail_data(selectors.run_get(user=request.user, run_id=pk)))
 
 

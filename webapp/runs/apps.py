@@ -9,3 +9,6 @@ class RunsConfig(AppConfig):
     name = "webapp.runs"
     label = "runs"
     verbose_name = "Runs"
+
+    def ready(self) -> None:
+        from webapp.runs import services  # noqa: F401  (registers RunLifecycle with the reaper)

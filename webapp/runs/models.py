@@ -5,29 +5,20 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from webapp.accounts.models import TeamOwned
 from webapp.runs.configs import model_label
+from webapp.system.models import WorkerTask
 
 
-class Run(TeamOwned):
+class Run(WorkerTask):
     """One job: a config, where it runs, how far it got, and its checkpoint, export and measurements.
 
-    Status changes happen only in `webapp.runs.services`; `config` is `kdcore.config.TrainConfig.to_dict()`,
-    with the teacher's checkpoint named relative to MEDIA_ROOT.
+    Status changes happen only in `webapp.runs.services` (through `RunLifecycle`); `config` is
+    `kdcore.config.TrainConfig.to_dict()`, with the teacher's checkpoint named relative to MEDIA_ROOT.
     """
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
 
     class Queue(models.TextChoices):
         GPU = "gpu", "GPU"
         CPU = "cpu", "CPU"
-
-    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -36,18 +27,13 @@ class Run(TeamOwned):
     teacher = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="students")
     retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
     config = models.JSONField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     queue = models.CharField(max_length=10, choices=Queue.choices, default=Queue.GPU)
     status_message = models.TextField(blank=True, help_text="How the job ended, in words a user can act on.")
     cancel_requested_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    worker_hostname = models.CharField(max_length=255, blank=True)
     device = models.CharField(max_length=20, blank=True, help_text="Where it actually ran: cpu or cuda.")
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     progress = models.JSONField(default=dict, blank=True, help_text="The latest ProgressEvent, as a dict.")
     metrics = models.JSONField(default=dict, blank=True, help_text="FitResult.metrics() once it succeeded.")
     class_names = models.JSONField(default=list, blank=True)
@@ -73,11 +59,6 @@ class Run(TeamOwned):
     def is_distillation(self) -> bool:
         """Whether a teacher guides this run."""
         return bool(self.config.get("distill"))
-
-    @property
-    def is_active(self) -> bool:
-        """Queued or running: it may still change."""
-        return self.status in self.ACTIVE
 
     @property
     def model_label(self) -> str:

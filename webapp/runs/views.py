@@ -26,7 +26,6 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
 
 def run_list_view(request: HttpRequest) -> HttpResponse:
     """The queue, the job form and every job of the user's teams; a valid form queues a job and opens it."""
-    services.run_reap_stale()  # lazily: a dead worker's job must not be listed as running
     team = request.team  # type: ignore[attr-defined]
     form = RunForm(request.POST or None, team=team, initial=_initial(request))
     if request.method == "POST" and form.is_valid():
@@ -53,7 +52,6 @@ def run_list_view(request: HttpRequest) -> HttpResponse:
 
 def run_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One job: live curves, epoch table, throughput and ETA; cancel while active, retry once finished."""
-    services.run_reap_stale()
     run = selectors.run_get(user=request.user, run_id=pk)
     data = run_detail_data(run)
     return render(request, "runs/run_detail.html", {"run": run, "position": data["queue_position"], "run_json": data})

@@ -1,4 +1,5 @@
-"""Pings (a team's proof that a worker answers) and the heartbeat a worker keeps in Redis."""
+"""Work a worker runs (the abstract `WorkerTask`), pings (a team's proof that a worker answers), and the heartbeat a
+worker keeps in Redis."""
 
 import json
 from dataclasses import asdict, dataclass
@@ -10,6 +11,39 @@ from django.db import models
 from webapp.accounts.models import TeamOwned
 
 WORKER_KEY_PREFIX = "studio:worker:"
+
+
+class WorkerTask(TeamOwned):
+    """Work that a Celery worker runs for a team: a training job, a dataset import, a recording analysis, …
+
+    Every kind shares one lifecycle (`webapp.system.lifecycle.Lifecycle`): queued → running (claimed by one worker,
+    which keeps `heartbeat_at` fresh) → succeeded, failed or cancelled; a running task whose worker went quiet is
+    failed by the reaper. A subclass may relabel `Status` (and override `status` with its choices) but keeps its
+    values, so the lifecycle reads every kind the same way.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    worker_hostname = models.CharField(max_length=255, blank=True, help_text="The worker that took it.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life from its worker.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TeamOwned.Meta):
+        abstract = True
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: it may still change."""
+        return self.status in self.ACTIVE
 
 
 class Ping(TeamOwned):

@@ -6,7 +6,9 @@ marks the import failed with a message for the user; nothing of the version exis
 """
 
 import logging
+from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from kdcore.data import DatasetError, FaceArrays, read_faces
@@ -15,6 +17,7 @@ from webapp.datasets.models import DatasetVersion
 from webapp.datasets.storage import upload_absolute_path
 from worker.datasets.faces import faces_store
 from worker.datasets.progress import STORING, Echo, ImportProgress
+from worker.lifecycle import TaskHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +35,10 @@ def import_run(import_id: int, *, hostname: str = "", echo: Echo | None = None) 
     if services.dataset_import_start(import_id=import_id, hostname=hostname) is None:
         logger.info("dataset import %s already ended; nothing to do", import_id)
         return None
+    beat = partial(services.dataset_import_heartbeat, import_id=import_id)
     try:
-        return _import(import_id, ImportProgress(import_id, echo=echo))
+        with TaskHeartbeat(beat, name=f"import-{import_id}", interval=settings.TASK_HEARTBEAT_SECONDS):
+            return _import(import_id, ImportProgress(import_id, echo=echo))
     except (DatasetError, DatasetImportError) as error:
         message = str(error)
     except ValidationError as error:

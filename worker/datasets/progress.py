@@ -4,6 +4,7 @@ import time
 from collections.abc import Callable
 
 from webapp.datasets import services
+from worker.lifecycle import Throttle
 
 Echo = Callable[[float, str], None]
 
@@ -15,9 +16,16 @@ STORING = (0.7, 0.9)
 class ImportProgress:
     """Throttled progress of one import; `echo` also receives every update (the import command prints them)."""
 
-    def __init__(self, import_id: int, *, every_seconds: float = 1.0, echo: Echo | None = None) -> None:
-        self.import_id, self.every_seconds, self.echo = import_id, every_seconds, echo
-        self._last = 0.0
+    def __init__(
+        self,
+        import_id: int,
+        *,
+        every_seconds: float = 1.0,
+        echo: Echo | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.import_id, self.echo = import_id, echo
+        self.throttle = Throttle(every_seconds, clock=clock)
 
     def step(self, fraction: float, message: str) -> None:
         """Record a new step at once, whatever the throttle says."""
@@ -32,11 +40,11 @@ class ImportProgress:
         self._maybe(_within(STORING, done, total), f"Storing new faces ({done:,} of {total:,})")
 
     def _maybe(self, fraction: float, message: str) -> None:
-        if time.monotonic() - self._last >= self.every_seconds:
+        if self.throttle.due():
             self._send(fraction, message)
 
     def _send(self, fraction: float, message: str) -> None:
-        self._last = time.monotonic()
+        self.throttle.restart()
         services.dataset_import_progress(import_id=self.import_id, progress=fraction, message=message)
         if self.echo is not None:
             self.echo(fraction, message)

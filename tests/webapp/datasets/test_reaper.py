@@ -27,7 +27,7 @@ def _running(team: Team, *, host: str, started_s_ago: float, silent_s: float) ->
     services.dataset_import_start(import_id=dataset_import.pk, hostname=host)
     now = timezone.now()
     DatasetImport.objects.filter(pk=dataset_import.pk).update(
-        started_at=now - timedelta(seconds=started_s_ago), updated_at=now - timedelta(seconds=silent_s), progress=0.42
+        started_at=now - timedelta(seconds=started_s_ago), heartbeat_at=now - timedelta(seconds=silent_s), progress=0.42
     )
     return DatasetImport.objects.get(pk=dataset_import.pk)
 
@@ -64,7 +64,7 @@ def test_it_gives_a_just_started_worker_time_to_register(team: Team) -> None:
 def test_it_fails_an_import_silent_for_too_long_even_with_a_live_worker(
     team: Team, live_worker: str, settings: Any
 ) -> None:
-    hung = _running(team, host=live_worker, started_s_ago=900, silent_s=settings.IMPORT_STALE_SECONDS + 1)
+    hung = _running(team, host=live_worker, started_s_ago=900, silent_s=settings.TASK_STALE_SECONDS + 1)
     assert services.dataset_import_reap_stale() == [hung.pk]
 
 
@@ -78,5 +78,5 @@ def test_it_never_touches_an_import_that_ended(team: Team) -> None:
 
 def test_the_reap_command_fails_dead_imports_too(team: Team, capsys: Any) -> None:
     gone = _running(team, host="dead@box", started_s_ago=60, silent_s=2)
-    call_command("reap_runs", "--once")
+    call_command("reap", "--once")
     assert f"import #{gone.pk} failed: its worker stopped responding" in capsys.readouterr().out

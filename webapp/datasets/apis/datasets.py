@@ -118,7 +118,6 @@ class DatasetImportListApi(APIView):
     @extend_schema(responses=DatasetImportOutputSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
-        services.dataset_import_reap_stale()  # lazily: a dead worker's import is never listed as running
         return Response([item.as_payload() for item in selectors.dataset_import_list(dataset=dataset)])
 
 
@@ -137,5 +136,4 @@ class DatasetImportDetailApi(APIView):
 
     @extend_schema(responses=DatasetImportOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        services.dataset_import_reap_stale()
         return Response(selectors.dataset_import_get(user=request.user, import_id=pk).as_payload())

@@ -6,6 +6,8 @@ import's outcome: a failed import leaves no version and no items behind.
 """
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from webapp.accounts.models import Team, User
 from webapp.datasets.archives import ArchiveLimits, UploadSummary, upload_inspect
 from webapp.datasets.models import Dataset, DatasetImport, DatasetVersion
 from webapp.datasets.services.versions import FaceRow, version_create
+from webapp.system.lifecycle import Lifecycle, register
 
 MIN_IMAGE_SIZE, MAX_IMAGE_SIZE = 16, 256
 
@@ -125,53 +128,61 @@ def dataset_upload_create(
     return dataset_import_create(dataset=dataset, user=user, upload=upload, image_size=image_size)
 
 
-def _locked(import_id: int) -> DatasetImport:
-    """The import row, locked until the commit (only it: the joined rows stay free for other writers)."""
-    return DatasetImport.objects.select_for_update(of=("self",)).select_related("dataset", "version").get(pk=import_id)
+class ImportLifecycle(Lifecycle[DatasetImport]):
+    """Imports in the shared worker-task lifecycle: a failure adds its reason to `errors`; nothing is imported."""
+
+    model = DatasetImport
+    noun = "import"
+
+    def publish(self, task: DatasetImport) -> None:
+        _publish(task)
+
+    def fail_fields(self, task: DatasetImport, message: str) -> dict[str, Any]:
+        return {"errors": [*task.errors, message], "message": "Import failed: nothing was imported"}
+
+    def stale_message(self, task: DatasetImport) -> str:
+        return (
+            f"Worker {task.worker_hostname or '(unknown)'} stopped responding at {task.progress:.0%} of the import, "
+            "so it was stopped. Nothing was imported; the upload is kept: retry the import to run it again."
+        )
 
 
-@transaction.atomic
+IMPORTS = register(ImportLifecycle())
+
+
 def dataset_import_start(*, import_id: int, hostname: str = "") -> DatasetImport | None:
     """Mark an import running on worker `hostname`; None when it already ended (a redelivered task must not import
     twice)."""
-    dataset_import = _locked(import_id)
-    if not dataset_import.is_active:
-        return None
-    dataset_import.status = DatasetImport.Status.RUNNING
-    dataset_import.worker_hostname = hostname[:255]
-    dataset_import.started_at = timezone.now()
-    dataset_import.message = "Reading the upload"
-    dataset_import.save(update_fields=("status", "worker_hostname", "started_at", "message", "updated_at"))
-    _publish(dataset_import)
-    return dataset_import
+    return IMPORTS.claim(import_id, hostname=hostname, message="Reading the upload")
+
+
+def dataset_import_heartbeat(*, import_id: int) -> bool:
+    """Say the import's worker is alive; False when the import is no longer running."""
+    return IMPORTS.heartbeat(import_id)
 
 
 @transaction.atomic
 def dataset_import_progress(*, import_id: int, progress: float, message: str) -> None:
-    """Record how far a running import got, and tell everyone watching it."""
-    dataset_import = _locked(import_id)
+    """Record how far a running import got (a sign of life too), and tell everyone watching it."""
+    dataset_import = IMPORTS.locked(import_id)
     dataset_import.progress = min(max(progress, 0.0), 1.0)
     dataset_import.message = message[:255]
-    dataset_import.save(update_fields=("progress", "message", "updated_at"))
+    dataset_import.heartbeat_at = timezone.now()
+    dataset_import.save(update_fields=("progress", "message", "heartbeat_at", "updated_at"))
     _publish(dataset_import)
 
 
-@transaction.atomic
 def dataset_import_fail(*, import_id: int, message: str, only_if_running: bool = False) -> bool:
     """End an import with the reason, in words the user can act on; it created no version.
 
     With `only_if_running` (the reaper), an import that ended meanwhile is left as it is; returns whether it failed.
     """
-    dataset_import = _locked(import_id)
-    if only_if_running and dataset_import.status != DatasetImport.Status.RUNNING:
-        return False
-    dataset_import.status = DatasetImport.Status.FAILED
-    dataset_import.errors = [*dataset_import.errors, message]
-    dataset_import.message = "Import failed: nothing was imported"
-    dataset_import.finished_at = timezone.now()
-    dataset_import.save(update_fields=("status", "errors", "message", "finished_at", "updated_at"))
-    _publish(dataset_import)
-    return True
+    return IMPORTS.fail(import_id, message, only_if_running=only_if_running) is not None
+
+
+def dataset_import_reap_stale(*, now: datetime | None = None) -> list[int]:
+    """Fail every running import whose worker stopped responding; returns their ids (`manage.py reap` runs it)."""
+    return IMPORTS.reap_stale(now=now)
 
 
 @transaction.atomic
@@ -183,7 +194,7 @@ def dataset_import_complete(
     `skipped` lists (file, reason) for files the reader left out; they are added to the ones the upload check
     found. The face files must already be stored (`face_file_write`), which is idempotent.
     """
-    dataset_import = _locked(import_id)
+    dataset_import = IMPORTS.locked(import_id)  # the reaper waits until the version and the outcome are committed
     if not dataset_import.is_active:
         raise ValidationError(f"Import #{import_id} already ended ({dataset_import.status}).")
     version = version_create(
@@ -191,13 +202,11 @@ def dataset_import_complete(
         user=dataset_import.created_by, note=f"Imported from {dataset_import.original_name}",
     )  # fmt: skip
     listed = [{"name": name, "reason": reason} for name, reason in skipped]
-    dataset_import.skipped = [*dataset_import.skipped, *listed][: DatasetImport.SKIPPED_LISTED]
-    dataset_import.skipped_count += len(skipped)
-    dataset_import.status = DatasetImport.Status.SUCCEEDED
-    dataset_import.version = version
-    dataset_import.progress = 1.0
-    dataset_import.message = f"Imported {version.item_count:,} faces as {version.label}"
-    dataset_import.finished_at = timezone.now()
-    dataset_import.save()
-    _publish(dataset_import)
+    finished = IMPORTS.finish(
+        import_id, DatasetImport.Status.SUCCEEDED, version=version, progress=1.0,
+        skipped=[*dataset_import.skipped, *listed][: DatasetImport.SKIPPED_LISTED],
+        skipped_count=dataset_import.skipped_count + len(skipped),
+        message=f"Imported {version.item_count:,} faces as {version.label}",
+    )  # fmt: skip
+    assert finished is not None, "the row lock keeps the import active until the commit"
     return version

@@ -2,19 +2,23 @@
 
 from webapp.runs.services.lifecycle import run_cancel, run_create, run_queue_choose, run_retry
 from webapp.runs.services.progress import (
+    RUNS,
     RunArtifacts,
+    RunLifecycle,
     json_safe,
     run_epoch_record,
     run_heartbeat,
     run_mark_cancelled,
     run_mark_failed,
     run_mark_succeeded,
+    run_reap_stale,
     run_start,
 )
-from webapp.runs.services.reaper import run_reap_stale
 
 __all__ = [
+    "RUNS",
     "RunArtifacts",
+    "RunLifecycle",
     "json_safe",
     "run_cancel",
     "run_create",

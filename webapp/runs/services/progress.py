@@ -1,19 +1,21 @@
 """What a worker records about a job: it started, it is alive, an epoch finished, and how it ended.
 
-Every write is conditional on the job still being active, so a worker that lost its job (cancelled, or
-failed by the reaper after its host went quiet) cannot bring it back to life.
+Status changes go through `RunLifecycle`, the shared worker-task lifecycle (`webapp.system.lifecycle`): every write
+is conditional on the job still being active, so a worker that lost its job (cancelled, or failed by the reaper after
+its host went quiet) cannot bring it back to life.
 """
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from webapp import events
 from webapp.runs.models import Run, RunEpoch
 from webapp.runs.services._publish import publish_status
+from webapp.system.lifecycle import Lifecycle, register
 
 
 @dataclass(frozen=True)
@@ -39,19 +41,31 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-@transaction.atomic
+class RunLifecycle(Lifecycle[Run]):
+    """Training jobs in the shared worker-task lifecycle: published on every change, failed with a message."""
+
+    model = Run
+    noun = "job"
+
+    def publish(self, task: Run) -> None:
+        publish_status(task)
+
+    def fail_fields(self, task: Run, message: str) -> dict[str, Any]:
+        return {"status_message": message}
+
+    def stale_message(self, task: Run) -> str:
+        return (
+            f"Worker {task.worker_hostname or '(unknown)'} stopped responding after {task.epochs_done} of "
+            f"{task.config.get('epochs', '?')} epochs, so the job was stopped. Retry it to run it again."
+        )
+
+
+RUNS = register(RunLifecycle())
+
+
 def run_start(*, run_id: int, hostname: str, device: str) -> Run | None:
     """Claim a queued job for the worker `hostname`; None when it was cancelled or claimed meanwhile."""
-    run = Run.objects.select_for_update().get(pk=run_id)
-    if run.status != Run.Status.QUEUED:
-        return None
-    now = timezone.now()
-    run.status, run.started_at, run.heartbeat_at = Run.Status.RUNNING, now, now
-    run.worker_hostname, run.device = hostname, device
-    run.full_clean()
-    run.save()
-    publish_status(run)
-    return run
+    return RUNS.claim(run_id, hostname=hostname, device=device)
 
 
 def run_heartbeat(*, run_id: int, progress: dict[str, Any] | None = None) -> bool:
@@ -59,10 +73,12 @@ def run_heartbeat(*, run_id: int, progress: dict[str, Any] | None = None) -> boo
 
     A single UPDATE, cheap enough to run every second or so from a training loop.
     """
-    fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
-    if progress is not None:
-        fields["progress"] = json_safe(progress)
-    return Run.objects.filter(pk=run_id, status=Run.Status.RUNNING).update(**fields) > 0
+    return RUNS.heartbeat(run_id, **({} if progress is None else {"progress": json_safe(progress)}))
+
+
+def run_reap_stale(*, now: datetime | None = None) -> list[int]:
+    """Fail every running job whose worker stopped responding; returns their ids (`manage.py reap` runs it)."""
+    return RUNS.reap_stale(now=now)
 
 
 @transaction.atomic
@@ -79,44 +95,29 @@ def run_epoch_record(*, run_id: int, event: dict[str, Any]) -> bool:
     return True
 
 
-def _finish(run_id: int, status: str, **fields: Any) -> Run | None:
-    """Move an active job to a final state; None (and no change) when it had already ended."""
-    run = Run.objects.select_for_update().get(pk=run_id)
-    if not run.is_active:
-        return None
-    run.status, run.finished_at = status, timezone.now()
-    for name, value in fields.items():
-        setattr(run, name, value)
-    run.full_clean()
-    run.save()
-    publish_status(run)
-    return run
-
-
 @transaction.atomic
 def run_mark_succeeded(
     *, run_id: int, metrics: dict[str, Any], class_names: list[str], artifacts: RunArtifacts
 ) -> Run | None:
     """Record the metrics and artifacts of a finished job."""
     metrics = json_safe({**metrics, "onnx_max_abs_diff": artifacts.onnx_max_abs_diff})
-    return _finish(
+    return RUNS.finish(
         run_id, Run.Status.SUCCEEDED, metrics=metrics, class_names=list(class_names),
         checkpoint_path=artifacts.checkpoint_path, onnx_path=artifacts.onnx_path, parameters=artifacts.parameters,
         size_bytes=artifacts.size_bytes, latency_ms=json_safe(artifacts.latency_ms),
     )  # fmt: skip
 
 
-@transaction.atomic
 def run_mark_failed(*, run_id: int, message: str) -> Run | None:
     """A job that cannot finish, with a message saying what to change (or that retrying may help)."""
-    return _finish(run_id, Run.Status.FAILED, status_message=message)
+    return RUNS.fail(run_id, message)
 
 
 @transaction.atomic
 def run_mark_cancelled(*, run_id: int) -> Run | None:
     """A job its worker stopped because someone asked; says who, and how far it got."""
-    run = Run.objects.select_for_update().get(pk=run_id)
+    run = RUNS.locked(run_id)
     who = f" by {run.cancelled_by}" if run.cancelled_by else ""
     epochs = run.config.get("epochs", "?")
     message = f"Cancelled{who} after {run.epochs_done} of {epochs} epochs."
-    return _finish(run_id, Run.Status.CANCELLED, status_message=message)
+    return RUNS.finish(run_id, Run.Status.CANCELLED, status_message=message)

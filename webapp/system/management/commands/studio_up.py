@@ -83,7 +83,7 @@ class Command(BaseCommand):
         supervisor.start("worker", self._worker_argv())
         supervisor.start("web", self._web_argv(host, port))
         # Fails jobs whose worker died, even when that was the only worker and nobody has a page open.
-        supervisor.start("reaper", [sys.executable, str(settings.BASE_DIR / "manage.py"), "reap_runs"])
+        supervisor.start("reaper", [sys.executable, str(settings.BASE_DIR / "manage.py"), "reap"])
         _wait_listening(_reachable_host(host), port, timeout=60, supervisor=supervisor)
         base_url = f"http://{_reachable_host(host)}:{port}/"
         self._banner(base_url, admin_email=admin.email if admin else "")

@@ -13,6 +13,7 @@ from dataclasses import asdict
 from kdcore.train import Callback, ProgressEvent, TrainState
 from webapp import events
 from webapp.runs import selectors, services
+from worker.lifecycle import Throttle
 
 logger = logging.getLogger(__name__)
 
@@ -29,25 +30,21 @@ class RunProgressCallback(Callback):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.run_id = run_id
-        self.batch_interval, self.poll_interval, self.clock = batch_interval, poll_interval, clock
-        self._last_batch = self._last_poll = float("-inf")
+        self.batches, self.polls = Throttle(batch_interval, clock=clock), Throttle(poll_interval, clock=clock)
 
     def on_batch_end(self, state: TrainState, event: ProgressEvent) -> None:
         """Called every `log_every` steps: a throttled live point, and a throttled heartbeat and cancel check."""
-        now = self.clock()
         data = services.json_safe(asdict(event))
-        if now - self._last_batch >= self.batch_interval:
-            self._last_batch = now
+        if self.batches.due():
             events.publish_run_progress(run_id=self.run_id, data=data)
-        if now - self._last_poll >= self.poll_interval:
-            self._last_poll = now
+        if self.polls.due():
             alive = services.run_heartbeat(run_id=self.run_id, progress=data)
             self._stop_if_asked(state, alive=alive)
 
     def on_epoch_end(self, state: TrainState, event: ProgressEvent) -> None:
         """Called after each validated epoch: store it, send it, and check the cancel flag."""
         alive = services.run_epoch_record(run_id=self.run_id, event=asdict(event))
-        self._last_poll = self.clock()
+        self.polls.restart()
         self._stop_if_asked(state, alive=alive)
 
     def _stop_if_asked(self, state: TrainState, *, alive: bool) -> None:

@@ -13,7 +13,7 @@ from tests.faces import emotion_faces
 from tests.run_factories import RunFactory, TeacherRunFactory, tiny_config
 from webapp.accounts.models import Team, User
 from webapp.runs import selectors, services
-from worker import training
+from worker.runs import training
 
 FitFake = Callable[..., Any]
 

@@ -1,4 +1,4 @@
-"""`manage.py reap_runs`, the loop `./studio up` runs beside the web server."""
+"""`manage.py reap`, the loop `./studio up` runs beside the web server."""
 
 import io
 from datetime import timedelta
@@ -18,13 +18,13 @@ def test_it_fails_stalled_jobs_in_one_pass(team: Team) -> None:
     quiet = timezone.now() - timedelta(minutes=2)
     run = RunFactory(team=team, status=Run.Status.RUNNING, started_at=quiet, heartbeat_at=quiet, worker_hostname="w")
     out = io.StringIO()
-    call_command("reap_runs", "--once", stdout=out)
+    call_command("reap", "--once", stdout=out)
     assert out.getvalue() == f"job #{run.pk} failed: its worker stopped responding\n"
     run.refresh_from_db()
     assert run.status == Run.Status.FAILED
 
 
 def test_it_survives_an_outage(caplog: pytest.LogCaptureFixture) -> None:
-    with mock.patch("webapp.runs.services.run_reap_stale", side_effect=ConnectionError("database is away")):
-        call_command("reap_runs", "--once", stdout=io.StringIO())
+    with mock.patch("webapp.system.lifecycle.Lifecycle.reap_stale", side_effect=ConnectionError("database is away")):
+        call_command("reap", "--once", stdout=io.StringIO())
     assert "will retry: database is away" in caplog.text

@@ -12,7 +12,7 @@ from tests.run_factories import RunFactory
 from webapp.accounts.models import Team, User
 from webapp.runs import selectors, services
 from webapp.runs.models import Run
-from worker.progress import RunProgressCallback
+from worker.runs.progress import RunProgressCallback
 
 
 class FakeClock:

@@ -6,6 +6,7 @@ can swap `fit` or the dataset reader for fakes.
 
 import dataclasses
 import logging
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -22,8 +23,8 @@ from kdcore.train.loop import checkpoint_meta
 from webapp.runs import selectors, services
 from webapp.runs.models import Run
 from worker.datasets import version_face_arrays
-from worker.progress import RunProgressCallback
-from worker.run_heartbeat import RunHeartbeat
+from worker.lifecycle import TaskHeartbeat
+from worker.runs.progress import RunProgressCallback
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +129,8 @@ def train_run(run_id: int, *, hostname: str) -> None:
     if services.run_start(run_id=run_id, hostname=hostname, device=device.type) is None:
         return
     try:
-        with RunHeartbeat(run_id, interval=settings.RUN_HEARTBEAT_SECONDS):
+        beat = partial(services.run_heartbeat, run_id=run_id)
+        with TaskHeartbeat(beat, name=f"job-{run_id}", interval=settings.TASK_HEARTBEAT_SECONDS):
             _train(run, cfg, device)
     except Exception as error:
         services.run_mark_failed(run_id=run_id, message=failure_message(error))
