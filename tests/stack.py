@@ -25,7 +25,7 @@ from django.test import override_settings
 from webapp.redis_client import redis_client
 from webapp.system.embedded_redis import redis_server_argv, redis_wait
 from webapp.system.models import WORKER_KEY_PREFIX
-from webapp.system.supervisor import Supervisor
+from webapp.system.supervisor import Child, Supervisor
 
 START_TIMEOUT = 90  # seconds; two cores, cold imports
 
@@ -163,3 +163,32 @@ def _worker_argv(hostname: str) -> list[str]:
 def _web_argv(port: int) -> list[str]:
     uvicorn = [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--port", str(port)]
     return [*uvicorn, "--lifespan", "off", "--log-level", "warning"]
+
+
+@dataclass(frozen=True)
+class DoomedWorker:
+    """A worker of its own, on a queue of its own, that the test kills."""
+
+    hostname: str
+    queue: str
+    child: Child
+
+
+@pytest.fixture
+def doomed_worker(live_studio: LiveStudio, redis_url: str) -> Iterator[DoomedWorker]:
+    name = uuid.uuid4().hex[:8]
+    hostname, queue = f"doomed-{name}@studio-tests", f"doomed-{name}"
+    argv = [sys.executable, "-m", "celery", "-A", "worker", "worker", "-Q", queue, "-n", hostname, "-c", "1"]
+    argv += ["-l", "WARNING", "--without-mingle", "--without-gossip"]
+    log_path = live_studio.log_path.parent / f"{queue}.log"
+    with log_path.open("w") as log:
+        supervisor = Supervisor(env=_subprocess_env(redis_url, live_studio.log_path.parent), out=log)
+        child = supervisor.start("doomed", argv)
+        try:
+            wait_until(
+                lambda: bool(redis_client().exists(WORKER_KEY_PREFIX + hostname)),
+                timeout=START_TIMEOUT, what="doomed worker heartbeat not seen", log_path=log_path,
+            )  # fmt: skip
+            yield DoomedWorker(hostname=hostname, queue=queue, child=child)
+        finally:
+            supervisor.stop(timeout=5)

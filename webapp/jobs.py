@@ -33,6 +33,6 @@ def enqueue_training(*, run_id: int, queue: str) -> str:
     return _client().send_task(RUN_TRAINING, kwargs={"run_id": run_id}, queue=queue).id
 
 
-def enqueue_dataset_import(*, import_id: int) -> str:
+def enqueue_dataset_import(*, import_id: int, queue: str = "cpu") -> str:
     """Queue the import of an uploaded dataset file (queue `cpu`: reading and hashing faces needs no GPU)."""
-    return _client().send_task(DATASET_IMPORT, kwargs={"import_id": import_id}).id
+    return _client().send_task(DATASET_IMPORT, kwargs={"import_id": import_id}, queue=queue).id

@@ -2,11 +2,7 @@
 
 import os
 import signal
-import sys
 import time
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from pytest_django.fixtures import Settings
@@ -14,44 +10,12 @@ from rest_framework.test import APIClient
 
 from tests.live_jobs import face_version_create, use_live_media, wait_for_status
 from tests.run_factories import RunFactory, tiny_config
-from tests.stack import START_TIMEOUT, LiveStudio, _subprocess_env, wait_until
+from tests.stack import DoomedWorker, LiveStudio, wait_until
 from webapp import jobs
 from webapp.accounts.models import Team, User
-from webapp.redis_client import redis_client
 from webapp.runs.models import Run, RunEpoch
-from webapp.system.models import WORKER_KEY_PREFIX
-from webapp.system.supervisor import Child, Supervisor
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-@dataclass(frozen=True)
-class DoomedWorker:
-    """A worker of its own, on a queue of its own, that the test kills."""
-
-    hostname: str
-    queue: str
-    child: Child
-
-
-@pytest.fixture
-def doomed_worker(live_studio: LiveStudio, redis_url: str) -> Iterator[DoomedWorker]:
-    name = uuid.uuid4().hex[:8]
-    hostname, queue = f"doomed-{name}@studio-tests", f"doomed-{name}"
-    argv = [sys.executable, "-m", "celery", "-A", "worker", "worker", "-Q", queue, "-n", hostname, "-c", "1"]
-    argv += ["-l", "WARNING", "--without-mingle", "--without-gossip"]
-    log_path = live_studio.log_path.parent / f"{queue}.log"
-    with log_path.open("w") as log:
-        supervisor = Supervisor(env=_subprocess_env(redis_url, live_studio.log_path.parent), out=log)
-        child = supervisor.start("doomed", argv)
-        try:
-            wait_until(
-                lambda: bool(redis_client().exists(WORKER_KEY_PREFIX + hostname)),
-                timeout=START_TIMEOUT, what="doomed worker heartbeat not seen", log_path=log_path,
-            )  # fmt: skip
-            yield DoomedWorker(hostname=hostname, queue=queue, child=child)
-        finally:
-            supervisor.stop(timeout=5)
 
 
 def test_it_fails_the_job_of_a_killed_worker_with_the_reason_and_retries_it(
