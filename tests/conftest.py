@@ -1,15 +1,20 @@
-"""Fixtures shared by every test package: the actors, and (from tests/stack.py) the live services.
+"""Fixtures shared by every test package: the actors, workers in the registry, and (from
+tests/stack.py) the live services.
 
 alice owns team "Affect Lab", bob is her teammate, charlie owns "Outsiders" and must never see their data.
 kdcore tests use none of this: nothing here touches the database unless a test asks for an actor.
 """
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.factories import MembershipFactory, TeamFactory, UserFactory, WorkerHeartbeatFactory
 from webapp.accounts.models import Membership, Team, User
+from webapp.system import services as system_services
+from webapp.system.models import WorkerHeartbeat
 
 pytest_plugins = ["tests.stack"]
 
@@ -78,3 +83,17 @@ def charlie_api(charlie: User) -> APIClient:
     client = APIClient()
     client.force_authenticate(charlie)
     return client
+
+
+@pytest.fixture
+def gpu_worker(redis: Any) -> WorkerHeartbeat:
+    heartbeat = WorkerHeartbeatFactory(hostname="gpu@box", gpus=["NVIDIA H100"])
+    system_services.worker_heartbeat_record(heartbeat=heartbeat)
+    return heartbeat
+
+
+@pytest.fixture
+def cpu_worker(redis: Any) -> WorkerHeartbeat:
+    heartbeat = WorkerHeartbeatFactory(hostname="cpu@laptop", gpus=[])
+    system_services.worker_heartbeat_record(heartbeat=heartbeat)
+    return heartbeat

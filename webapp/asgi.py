@@ -13,8 +13,8 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from webapp.datasets.limits import RequestSizeLimit  # noqa: E402
 from webapp.routing import websocket_urlpatterns  # noqa: E402
+from webapp.system.uploads import RequestSizeLimit  # noqa: E402
 
 # WhiteNoise streams static files from a synchronous iterator; Django adapts it under ASGI, which is fine
 # for our small static files, and says so once per process. The note is known and not actionable.

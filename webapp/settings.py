@@ -216,7 +216,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"  # never served directly: downloads go through views that check the team
 # Training arrays of dataset versions (.npz named by the version's fingerprint); safe to delete, rebuilt on demand.
 DATASET_CACHE_DIR = Path(env_str("KD_CACHE_DIR", str(VAR_DIR / "cache")))
-# The largest upload accepted; a larger one gets HTTP 413 before its body is read (webapp.datasets.limits).
+# The largest upload accepted; a larger one gets HTTP 413 before its body is read (webapp.system.uploads).
 # Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) still bounds the other form fields; files stream to disk.
 STUDIO_MAX_UPLOAD_MB = env_int("STUDIO_MAX_UPLOAD_MB", 1024)
 # What one archive may unpack to, checked from its listing before an import is queued (zip and tar bombs).

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from webapp.datasets import selectors, services
 from webapp.datasets.forms import DatasetUploadForm, GalleryFilterForm, VersionUploadForm
-from webapp.datasets.limits import request_too_large, upload_limit_bytes
 from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES, Dataset, DatasetImport, DatasetVersion
+from webapp.system.uploads import request_too_large, upload_limit_bytes
 
 GALLERY_PAGE_SIZE = 120
 

@@ -13,6 +13,7 @@ from webapp.runs.configs import settings_of
 from webapp.runs.forms import RunForm
 from webapp.runs.models import Run
 from webapp.runs.payloads import compare_context, run_detail_data
+from webapp.system import selectors as system_selectors
 
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def run_list_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "rows": rows,
         "active_rows": selectors.run_queue_list(user=request.user),
-        "cpu_fallback": services.run_queue_choose(device="auto") == Run.Queue.CPU,
+        "cpu_fallback": system_selectors.queue_choose(device="auto") == Run.Queue.CPU,
     }
     return render(request, "runs/run_list.html", context)
 

@@ -45,6 +45,32 @@ def worker_list() -> list[WorkerHeartbeat]:
     return [WorkerHeartbeat.from_json(raw) for raw in raw_values if raw]
 
 
+GPU_QUEUE, CPU_QUEUE = "gpu", "cpu"
+
+
+def queue_choose(*, device: str) -> str:
+    """The queue a task waits in: `gpu`, unless it asks for the CPU or no live worker has a GPU.
+
+    With no GPU worker but a CPU one, a GPU-or-CPU ("auto") task goes to the `cpu` queue so that it runs at all
+    (slowly, and labelled so). With no worker at all it waits for a GPU one. Every kind of GPU work (training,
+    analysis, label scoring) chooses here.
+    """
+    if device == "cpu":
+        return CPU_QUEUE
+    if device == "cuda":
+        return GPU_QUEUE
+    try:
+        workers = worker_list()
+    except Exception as error:  # Redis unreachable: queueing will fail loudly anyway, so keep the default here
+        logger.warning("cannot read the worker registry, queueing on gpu: %s", error)
+        return GPU_QUEUE
+    if any(worker.has_gpu and GPU_QUEUE in worker.queues for worker in workers):
+        return GPU_QUEUE
+    if any(CPU_QUEUE in worker.queues for worker in workers):
+        return CPU_QUEUE
+    return GPU_QUEUE
+
+
 @dataclass(frozen=True)
 class Check:
     """One dependency's state; `detail` says what is wrong in words a user can act on."""

@@ -15,9 +15,9 @@ from webapp import events
 from webapp.accounts.models import Team, User
 from webapp.consumers import CLOSE_FORBIDDEN
 from webapp.datasets import services
-from webapp.datasets.limits import RequestSizeLimit
 from webapp.datasets.models import DatasetImport
 from webapp.routing import websocket_urlpatterns
+from webapp.system.uploads import RequestSizeLimit
 
 
 def _communicator(path: str, user: Any) -> WebsocketCommunicator:

@@ -10,7 +10,6 @@ from tests.run_factories import RunFactory
 from webapp.accounts.models import Team, User
 from webapp.runs import selectors, services
 from webapp.runs.models import Run
-from webapp.system.models import WorkerHeartbeat
 
 EPOCH = {"kind": "epoch", "epoch": 1, "epochs": 2, "step": 4, "steps_per_epoch": 4, "loss": 1.2, "accuracy": 0.4}
 
@@ -19,25 +18,6 @@ EPOCH = {"kind": "epoch", "epoch": 1, "epochs": 2, "step": 4, "steps_per_epoch":
 def running(team: Team) -> Run:
     now = timezone.now()
     return RunFactory(team=team, status=Run.Status.RUNNING, started_at=now, heartbeat_at=now, worker_hostname="w@b")
-
-
-@pytest.mark.usefixtures("redis")
-def test_it_queues_on_the_gpu_when_a_gpu_worker_is_alive(
-    gpu_worker: WorkerHeartbeat, cpu_worker: WorkerHeartbeat
-) -> None:
-    assert services.run_queue_choose(device="auto") == "gpu"
-    assert services.run_queue_choose(device="cpu") == "cpu"
-
-
-@pytest.mark.usefixtures("redis")
-def test_it_queues_on_the_cpu_when_only_cpu_workers_are_alive(cpu_worker: WorkerHeartbeat) -> None:
-    assert services.run_queue_choose(device="auto") == "cpu"
-    assert services.run_queue_choose(device="cuda") == "gpu"  # asked for a GPU: it waits for one
-
-
-@pytest.mark.usefixtures("redis")
-def test_it_waits_for_a_gpu_worker_when_no_worker_is_alive() -> None:
-    assert services.run_queue_choose(device="auto") == "gpu"
 
 
 def test_it_claims_a_queued_job_once_and_publishes_its_status(

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from webapp.accounts import selectors as account_selectors
 from webapp.datasets import selectors, services
 from webapp.datasets.apis.serializers import DatasetImportOutputSerializer, DatasetOutputSerializer
-from webapp.datasets.limits import upload_size_check
+from webapp.system.uploads import upload_size_check
 
 _TOO_LARGE = OpenApiResponse(description="The upload is over STUDIO_MAX_UPLOAD_MB: `{detail}` says by how much.")
 _IMAGE_SIZE_HELP = "Side of the stored square grayscale faces; FER2013's native 48 keeps its pixels exact."

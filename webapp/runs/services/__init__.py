@@ -1,6 +1,6 @@
 """Writes of the runs app, by concern; import them from here (`from webapp.runs import services`)."""
 
-from webapp.runs.services.lifecycle import run_cancel, run_create, run_queue_choose, run_retry
+from webapp.runs.services.lifecycle import run_cancel, run_create, run_retry
 from webapp.runs.services.progress import (
     RUNS,
     RunArtifacts,
@@ -27,7 +27,6 @@ __all__ = [
     "run_mark_cancelled",
     "run_mark_failed",
     "run_mark_succeeded",
-    "run_queue_choose",
     "run_reap_stale",
     "run_retry",
     "run_start",

@@ -1,7 +1,6 @@
 """What people do to jobs: create one, cancel it, retry it. Each queues or publishes only after the commit."""
 
 import dataclasses
-import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,30 +15,6 @@ from webapp.runs.configs import config_errors, log_every_for, train_config_build
 from webapp.runs.models import Run
 from webapp.runs.services._publish import publish_status
 from webapp.system import selectors as system_selectors
-
-logger = logging.getLogger(__name__)
-
-
-def run_queue_choose(*, device: str) -> str:
-    """The queue a job waits in: `gpu`, unless it asks for the CPU or no live worker has a GPU.
-
-    With no GPU worker but a CPU one, a GPU-or-CPU ("auto") job goes to the `cpu` queue so that it runs at
-    all (slowly, and labelled so). With no worker at all it waits for a GPU one.
-    """
-    if device == "cpu":
-        return Run.Queue.CPU
-    if device == "cuda":
-        return Run.Queue.GPU
-    try:
-        workers = system_selectors.worker_list()
-    except Exception as error:  # Redis unreachable: queueing will fail loudly anyway, so keep the default here
-        logger.warning("cannot read the worker registry, queueing on gpu: %s", error)
-        return Run.Queue.GPU
-    if any(worker.has_gpu and Run.Queue.GPU in worker.queues for worker in workers):
-        return Run.Queue.GPU
-    if any(Run.Queue.CPU in worker.queues for worker in workers):
-        return Run.Queue.CPU
-    return Run.Queue.GPU
 
 
 def _check_inputs(*, team: Team, dataset_version: DatasetVersion, teacher: Run | None) -> None:
@@ -68,7 +43,7 @@ def run_create(
     refuse; nothing is stored then.
     """
     _check_inputs(team=team, dataset_version=dataset_version, teacher=teacher)
-    queue = run_queue_choose(device=str(settings.get("device") or "auto"))
+    queue = system_selectors.queue_choose(device=str(settings.get("device") or "auto"))
     config = train_config_build(
         settings=settings,
         teacher_checkpoint=teacher.checkpoint_path if teacher else None,
@@ -92,7 +67,7 @@ def run_retry(*, run: Run, user: User) -> Run:
         config = TrainConfig.from_dict(run.config)
     except ConfigError as error:  # stored by an older kdcore that accepted what this one refuses
         raise config_errors(error) from None
-    queue = run_queue_choose(device=config.device)
+    queue = system_selectors.queue_choose(device=config.device)
     config = dataclasses.replace(config, log_every=log_every_for(on_cpu=queue == Run.Queue.CPU))
     clone = Run(
         team=run.team, created_by=user, dataset_version=run.dataset_version, teacher=run.teacher,

@@ -1,4 +1,5 @@
-"""The upload size limit (`STUDIO_MAX_UPLOAD_MB`), enforced twice with the same readable message.
+"""The upload size limit (`STUDIO_MAX_UPLOAD_MB`) of every upload (datasets, recordings), enforced twice with the same
+readable message.
 
 Under ASGI, Django spools a whole request body to disk before any view runs, so `RequestSizeLimit` wraps the ASGI
 app and answers 413 before a byte of an oversized body is read. Views check again (`upload_size_check`), which is
