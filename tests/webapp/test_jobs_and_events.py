@@ -11,6 +11,7 @@ from webapp import events, jobs
 from webapp.accounts.models import Team
 from webapp.system import services
 from webapp.system.models import Ping
+from webapp.system.serializers import ping_payload
 
 
 @pytest.mark.parametrize("name", jobs.TASK_NAMES)
@@ -40,4 +41,4 @@ def test_it_completes_a_ping_and_publishes_after_commit(team: Team, django_captu
     assert ping.worker_hostname == "w@box"
     assert ping.round_trip_ms is not None
     assert ping.round_trip_ms >= 0
-    publish.assert_called_once_with(ping_id=ping.pk, data=ping.as_payload())
+    publish.assert_called_once_with(ping_id=ping.pk, data=ping_payload(ping))

@@ -9,7 +9,6 @@ next version, so a job always trains on exactly the data its version's fingerpri
 import uuid
 from datetime import timedelta
 from pathlib import PurePosixPath
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -187,20 +186,6 @@ class DatasetImport(WorkerTask):
         """Queued or running, yet silent for minutes: no worker took it, or the one that did has stopped."""
         return self.is_active and self.updated_at is not None and timezone.now() - self.updated_at > self.SILENT_AFTER
 
-    def as_payload(self) -> dict[str, Any]:
-        """The JSON shape shared by the API and the live event, so the page renders both the same way."""
-        stamp = _isoformat
-        return {
-            "id": self.pk, "team": self.team_id, "dataset": self.dataset_id, "status": self.status,
-            "status_label": self.get_status_display(), "progress": self.progress, "message": self.message,
-            "errors": self.errors, "skipped": self.skipped, "skipped_count": self.skipped_count,
-            "original_name": self.original_name, "size_bytes": self.size_bytes, "kind": self.kind,
-            "image_size": self.image_size, "version": self.version_id, "retry_of": self.retry_of_id,
-            "version_number": self.version.number if self.version_id and self.version else None,
-            "created_at": stamp(self.created_at), "started_at": stamp(self.started_at),
-            "finished_at": stamp(self.finished_at),
-        }  # fmt: skip
-
 
 class FaceImage(TeamOwned):
     """One distinct face of a team: grayscale pixels identified by their sha256 (see `storage.face_sha256`)."""
@@ -232,7 +217,3 @@ class DatasetItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_label_display()}, {self.get_split_display()})"
-
-
-def _isoformat(value: Any) -> str | None:
-    return value.isoformat() if value else None

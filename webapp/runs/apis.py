@@ -20,72 +20,29 @@ from webapp.datasets.models import DatasetVersion
 from webapp.runs import selectors, services
 from webapp.runs.configs import DEFAULTS, DEVICE_CHOICES, INPUT_SIZE_CHOICES, MODEL_CHOICES
 from webapp.runs.models import Run
-from webapp.runs.payloads import run_compare_data, run_data, run_detail_data
+from webapp.runs.payloads import run_compare_data, run_detail_data
+from webapp.runs.serializers import RunDetailSerializer, RunSerializer, run_payload
 
 M = TypeVar("M", bound=Model)
-
-
-class RunOutputSerializer(serializers.Serializer):
-    """A job as the API and its `run.status` event show it (`Run.as_payload`), plus its place in the queue."""
-
-    id = serializers.IntegerField()
-    team = serializers.IntegerField()
-    created_by = serializers.CharField()
-    created_at = serializers.DateTimeField(allow_null=True)
-    status = serializers.ChoiceField(Run.Status.choices)
-    status_label = serializers.CharField()
-    status_message = serializers.CharField()
-    queue = serializers.ChoiceField(Run.Queue.choices)
-    runs_on_cpu = serializers.BooleanField(help_text="Runs (or will run) on a CPU: expect it to be slow.")
-    model = serializers.CharField()
-    model_label = serializers.CharField()
-    width_mult = serializers.FloatField(allow_null=True)
-    is_distillation = serializers.BooleanField()
-    teacher = serializers.IntegerField(allow_null=True)
-    dataset_version = serializers.IntegerField()
-    retry_of = serializers.IntegerField(allow_null=True)
-    config = serializers.JSONField(help_text="kdcore TrainConfig.to_dict()")
-    cancel_requested = serializers.BooleanField()
-    worker_hostname = serializers.CharField()
-    device = serializers.CharField()
-    started_at = serializers.DateTimeField(allow_null=True)
-    heartbeat_at = serializers.DateTimeField(allow_null=True)
-    finished_at = serializers.DateTimeField(allow_null=True)
-    progress = serializers.JSONField(help_text="The latest kdcore ProgressEvent")
-    metrics = serializers.JSONField(help_text="kdcore FitResult.metrics() once it succeeded")
-    class_names = serializers.ListField(child=serializers.CharField())
-    accuracy = serializers.FloatField(allow_null=True, help_text="Test accuracy, else validation accuracy")
-    parameters = serializers.IntegerField(allow_null=True)
-    size_bytes = serializers.IntegerField(allow_null=True)
-    latency_ms = serializers.FloatField(allow_null=True, help_text="Median CPU batch-1 latency")
-    has_checkpoint = serializers.BooleanField()
-    has_onnx = serializers.BooleanField()
-    queue_position = serializers.IntegerField(allow_null=True, help_text="1 = next to start; null unless queued")
-
-
-class RunDetailOutputSerializer(RunOutputSerializer):
-    """A job with every epoch recorded so far (kdcore ProgressEvents of kind "epoch")."""
-
-    epochs = serializers.ListField(child=serializers.JSONField())
 
 
 class RunListApi(APIView):
     """The jobs of your teams, newest first."""
 
-    @extend_schema(responses=RunOutputSerializer(many=True))
+    @extend_schema(responses=RunSerializer(many=True))
     def get(self, request: Request) -> Response:
         positions = selectors.run_queue_positions()
         runs = selectors.run_list(user=request.user, limit=200)
-        return Response([run_data(run, position=positions.get(run.pk)) for run in runs])
+        return Response([run_payload(run, position=positions.get(run.pk)) for run in runs])
 
 
 class RunQueueApi(APIView):
     """Your teams' queued and running jobs, in the order they will run, each with its place in its queue."""
 
-    @extend_schema(responses=RunOutputSerializer(many=True))
+    @extend_schema(responses=RunSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(
-            [run_data(run, position=position) for run, position in selectors.run_queue_list(user=request.user)]
+            [run_payload(run, position=position) for run, position in selectors.run_queue_list(user=request.user)]
         )
 
 
@@ -114,7 +71,7 @@ class RunCreateApi(APIView):
             required=False, allow_null=True, help_text="Plan as many epochs as fit in this many minutes"
         )
 
-    @extend_schema(request=InputSerializer, responses={201: RunDetailOutputSerializer})
+    @extend_schema(request=InputSerializer, responses={201: RunDetailSerializer})
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -140,7 +97,7 @@ def _one_of(queryset: QuerySet[M], request: Request, pk: int, field: str) -> M:
 class RunDetailApi(APIView):
     """One job of your teams with its epochs so far; another team's job is a 404."""
 
-    @extend_schema(responses=RunDetailOutputSerializer)
+    @extend_schema(responses=RunDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(run_detail_data(selectors.run_get(user=request.user, run_id=pk)))
 
@@ -148,7 +105,7 @@ class RunDetailApi(APIView):
 class RunCancelApi(APIView):
     """Cancel a queued job at once, or ask a running one to stop (it does within seconds, as `cancelled`)."""
 
-    @extend_schema(request=None, responses=RunDetailOutputSerializer)
+    @extend_schema(request=None, responses=RunDetailSerializer)
     def post(self, request: Request, pk: int) -> Response:
         run = selectors.run_get(user=request.user, run_id=pk)
         return Response(run_detail_data(services.run_cancel(run_id=run.pk, user=request.user)))
@@ -157,7 +114,7 @@ class RunCancelApi(APIView):
 class RunRetryApi(APIView):
     """Queue a new job with a finished job's config, dataset version and teacher."""
 
-    @extend_schema(request=None, responses={201: RunDetailOutputSerializer})
+    @extend_schema(request=None, responses={201: RunDetailSerializer})
     def post(self, request: Request, pk: int) -> Response:
         run = selectors.run_get(user=request.user, run_id=pk)
         clone = services.run_retry(run=run, user=request.user)
@@ -180,9 +137,9 @@ class RunArtifactApi(APIView):
 class ModelListApi(APIView):
     """Every trained checkpoint of your teams, with accuracy, parameters, size and CPU latency."""
 
-    @extend_schema(responses=RunOutputSerializer(many=True))
+    @extend_schema(responses=RunSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response([run_data(run, position=None) for run in selectors.model_list(user=request.user)])
+        return Response([run_payload(run) for run in selectors.model_list(user=request.user)])
 
 
 class RunCompareApi(APIView):
@@ -190,7 +147,7 @@ class RunCompareApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("ids", str, description="Job ids, comma-separated, e.g. 3,5,8")],
-        responses=RunDetailOutputSerializer(many=True),
+        responses=RunDetailSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         ids = [int(part) for part in request.query_params.get("ids", "").split(",") if part.strip().isdigit()]

@@ -1,7 +1,5 @@
 """Runs (a training or distillation job and what it produced) and the epochs they record as they go."""
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
@@ -63,7 +61,7 @@ class Run(WorkerTask):
     @property
     def model_label(self) -> str:
         """The model in words, e.g. "Student B (¼ width)"."""
-        return model_label(self.config.get("model", ""), self.config.get("width_mult"))
+        return model_label(self.model_name, self.width_mult)
 
     @property
     def runs_on_cpu(self) -> bool:
@@ -89,24 +87,36 @@ class Run(WorkerTask):
                 return float(report["accuracy"])
         return None
 
-    def as_payload(self) -> dict[str, Any]:
-        """The JSON shape shared by the API and the `run.status` live event."""
-        stamp = _isoformat
-        return {
-            "id": self.pk, "team": self.team_id, "created_by": str(self.created_by or ""),
-            "created_at": stamp(self.created_at), "status": self.status, "status_label": self.get_status_display(),
-            "status_message": self.status_message, "queue": self.queue, "runs_on_cpu": self.runs_on_cpu,
-            "model": self.config.get("model", ""), "model_label": self.model_label,
-            "width_mult": self.config.get("width_mult"), "is_distillation": self.is_distillation,
-            "teacher": self.teacher_id, "dataset_version": self.dataset_version_id, "retry_of": self.retry_of_id,
-            "config": self.config, "cancel_requested": self.cancel_requested_at is not None,
-            "worker_hostname": self.worker_hostname, "device": self.device, "started_at": stamp(self.started_at),
-            "heartbeat_at": stamp(self.heartbeat_at), "finished_at": stamp(self.finished_at),
-            "progress": self.progress, "metrics": self.metrics, "class_names": self.class_names,
-            "accuracy": self.accuracy, "parameters": self.parameters, "size_bytes": self.size_bytes,
-            "latency_ms": self.latency_ms, "has_checkpoint": bool(self.checkpoint_path),
-            "has_onnx": bool(self.onnx_path),
-        }  # fmt: skip
+    @property
+    def model_name(self) -> str:
+        """The registered model the job trains (kdcore's `list_models()`)."""
+        return str(self.config.get("model", ""))
+
+    @property
+    def width_mult(self) -> float | None:
+        """The width of an any-width student; None for the named models."""
+        value = self.config.get("width_mult")
+        return None if value is None else float(value)
+
+    @property
+    def created_by_label(self) -> str:
+        """Who queued it, in words ("" when unknown)."""
+        return str(self.created_by or "")
+
+    @property
+    def cancel_requested(self) -> bool:
+        """Whether someone asked it to stop."""
+        return self.cancel_requested_at is not None
+
+    @property
+    def has_checkpoint(self) -> bool:
+        """Whether its best weights can be downloaded."""
+        return bool(self.checkpoint_path)
+
+    @property
+    def has_onnx(self) -> bool:
+        """Whether its ONNX export can be downloaded."""
+        return bool(self.onnx_path)
 
 
 class RunEpoch(models.Model):
@@ -123,7 +133,3 @@ class RunEpoch(models.Model):
 
     def __str__(self) -> str:
         return f"Job #{self.run_id} epoch {self.epoch}"
-
-
-def _isoformat(value: Any) -> str | None:
-    return value.isoformat() if value else None

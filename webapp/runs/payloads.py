@@ -5,22 +5,18 @@ from typing import Any
 
 from webapp.runs import selectors
 from webapp.runs.models import Run
-
-
-def run_data(run: Run, *, position: int | None, epochs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """A job's payload with its queue position, and its epochs for the detail shape."""
-    data = {**run.as_payload(), "queue_position": position}
-    return data if epochs is None else {**data, "epochs": epochs}
+from webapp.runs.serializers import run_detail_payload
 
 
 def run_detail_data(run: Run) -> dict[str, Any]:
     """One job as its page and `GET /api/runs/<id>/` show it: position in the queue and every epoch so far."""
-    return run_data(run, position=selectors.run_queue_position(run=run), epochs=selectors.run_epochs(run=run))
+    position, epochs = selectors.run_queue_position(run=run), selectors.run_epochs(run=run)
+    return run_detail_payload(run, position=position, epochs=epochs)
 
 
 def run_compare_data(runs: Iterable[Run]) -> list[dict[str, Any]]:
     """Jobs from `selectors.run_compare_list` (epochs prefetched) in the detail shape."""
-    return [run_data(run, position=None, epochs=[epoch.event for epoch in run.epochs.all()]) for run in runs]
+    return [run_detail_payload(run, position=None, epochs=[epoch.event for epoch in run.epochs.all()]) for run in runs]
 
 
 def run_report(run: Run) -> tuple[str, dict[str, Any]]:

@@ -9,27 +9,16 @@ from rest_framework.views import APIView
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.middleware import TEAM_SESSION_KEY
 from webapp.system import selectors, services
-
-
-class PingOutputSerializer(serializers.Serializer):
-    """A ping as the API and its live event show it (`Ping.as_payload`)."""
-
-    id = serializers.IntegerField()
-    team = serializers.IntegerField()
-    status = serializers.CharField()
-    worker_hostname = serializers.CharField()
-    created_at = serializers.DateTimeField(allow_null=True)
-    completed_at = serializers.DateTimeField(allow_null=True)
-    round_trip_ms = serializers.IntegerField(allow_null=True)
+from webapp.system.serializers import PingSerializer, ping_payload
 
 
 class PingListApi(APIView):
     """The latest pings of your teams."""
 
-    @extend_schema(responses=PingOutputSerializer(many=True))
+    @extend_schema(responses=PingSerializer(many=True))
     def get(self, request: Request) -> Response:
         pings = selectors.ping_list(user=request.user, limit=50)
-        return Response([ping.as_payload() for ping in pings])
+        return Response([ping_payload(ping) for ping in pings])
 
 
 class PingCreateApi(APIView):
@@ -43,7 +32,7 @@ class PingCreateApi(APIView):
             required=False, help_text="One of your teams; default: the team chosen in the page header, else your first."
         )
 
-    @extend_schema(request=InputSerializer, responses={201: PingOutputSerializer})
+    @extend_schema(request=InputSerializer, responses={201: PingSerializer})
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -53,13 +42,13 @@ class PingCreateApi(APIView):
             session_team_id=request.session.get(TEAM_SESSION_KEY),
         )
         ping = services.ping_create(team=team, user=request.user)
-        return Response(ping.as_payload(), status=status.HTTP_201_CREATED)
+        return Response(ping_payload(ping), status=status.HTTP_201_CREATED)
 
 
 class PingDetailApi(APIView):
     """One ping of your teams; another team's ping is a 404."""
 
-    @extend_schema(responses=PingOutputSerializer)
+    @extend_schema(responses=PingSerializer)
     def get(self, request: Request, pk: int) -> Response:
         ping = selectors.ping_get(user=request.user, ping_id=pk)
-        return Response(ping.as_payload())
+        return Response(ping_payload(ping))

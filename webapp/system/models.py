@@ -3,7 +3,6 @@ worker keeps in Redis."""
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -75,18 +74,6 @@ class Ping(TeamOwned):
         if self.completed_at is None or self.created_at is None:
             return None
         return round((self.completed_at - self.created_at).total_seconds() * 1000)
-
-    def as_payload(self) -> dict[str, Any]:
-        """The JSON shape shared by the API and the live event, so the page renders both the same way."""
-        return {
-            "id": self.pk,
-            "team": self.team_id,
-            "status": self.status,
-            "worker_hostname": self.worker_hostname,
-            "created_at": self.created_at.isoformat() if self.created_at else None,
-            "completed_at": self.completed_at.isoformat() if self.completed_at else None,
-            "round_trip_ms": self.round_trip_ms,
-        }
 
 
 @dataclass(frozen=True)

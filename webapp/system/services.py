@@ -8,6 +8,7 @@ from webapp import events, jobs
 from webapp.accounts.models import Team, User
 from webapp.redis_client import redis_client
 from webapp.system.models import WORKER_KEY_PREFIX, Ping, WorkerHeartbeat
+from webapp.system.serializers import ping_payload
 
 
 @transaction.atomic
@@ -29,7 +30,7 @@ def ping_complete(*, ping_id: int, hostname: str) -> Ping:
     ping.completed_at = timezone.now()
     ping.full_clean()
     ping.save()
-    payload = ping.as_payload()
+    payload = ping_payload(ping)
     transaction.on_commit(lambda: events.publish_ping_completed(ping_id=ping.pk, data=payload))
     return ping
 

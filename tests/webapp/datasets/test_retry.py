@@ -13,6 +13,7 @@ from tests.dataset_files import emotion_zip, uploaded
 from webapp.accounts.models import Team, User
 from webapp.datasets import services
 from webapp.datasets.models import DatasetImport
+from webapp.datasets.serializers import dataset_import_payload
 
 pytestmark = pytest.mark.usefixtures("media_root")
 
@@ -39,7 +40,7 @@ def test_it_queues_a_new_import_of_the_same_upload(
     assert (retry.image_size, retry.dataset_id, retry.retry_of_id) == (40, failed.dataset_id, failed.pk)
     assert retry.created_by == alice
     assert retry.errors == []
-    assert retry.as_payload()["retry_of"] == failed.pk
+    assert dataset_import_payload(retry)["retry_of"] == failed.pk
 
 
 def test_only_a_failed_import_with_its_upload_can_be_retried(team: Team, alice: User, enqueued: object) -> None:

@@ -12,6 +12,7 @@ from tests.dataset_files import emotion_zip, face_hash, uploaded, zip_bytes
 from webapp.accounts.models import Team, User
 from webapp.datasets import services
 from webapp.datasets.models import Dataset, DatasetImport, DatasetItem, DatasetVersion, FaceImage
+from webapp.datasets.serializers import dataset_import_payload
 from webapp.datasets.services.versions import FaceRow
 
 pytestmark = pytest.mark.usefixtures("media_root")
@@ -164,7 +165,7 @@ def test_it_publishes_import_progress_after_commit(
         services.dataset_import_progress(import_id=dataset_import.pk, progress=0.25, message="Reading the upload (36%)")
     dataset_import.refresh_from_db()
     assert (dataset_import.progress, dataset_import.message) == (0.25, "Reading the upload (36%)")
-    publish.assert_called_once_with(import_id=dataset_import.pk, data=dataset_import.as_payload())
+    publish.assert_called_once_with(import_id=dataset_import.pk, data=dataset_import_payload(dataset_import))
 
 
 def test_it_fingerprints_content_whatever_the_row_order() -> None:

@@ -13,8 +13,8 @@ from tests.dataset_factories import DatasetFactory, version_with_faces
 from tests.run_factories import RunFactory, TeacherRunFactory
 from webapp.accounts.models import Team, User
 from webapp.datasets.models import DatasetVersion
-from webapp.runs.apis import RunDetailOutputSerializer
 from webapp.runs.models import Run
+from webapp.runs.serializers import RunDetailSerializer
 from webapp.system.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.usefixtures("redis")
@@ -198,7 +198,7 @@ def test_it_lists_models_and_compares_jobs_in_the_order_asked(alice_api: APIClie
 
 def test_it_keeps_the_payload_and_its_schema_in_step(alice_api: APIClient, team: Team) -> None:
     run = RunFactory(team=team)
-    assert set(alice_api.get(f"/api/runs/{run.pk}/").json()) == set(RunDetailOutputSerializer().fields)
+    assert set(alice_api.get(f"/api/runs/{run.pk}/").json()) == set(RunDetailSerializer().fields)
 
 
 def test_it_documents_the_jobs_endpoints(alice_api: APIClient) -> None:

@@ -10,6 +10,7 @@ from tests.run_factories import RunFactory
 from webapp.accounts.models import Team, User
 from webapp.runs import selectors, services
 from webapp.runs.models import Run
+from webapp.runs.serializers import run_payload
 
 EPOCH = {"kind": "epoch", "epoch": 1, "epochs": 2, "step": 4, "steps_per_epoch": 4, "loss": 1.2, "accuracy": 0.4}
 
@@ -29,7 +30,7 @@ def test_it_claims_a_queued_job_once_and_publishes_its_status(
     assert started is not None
     assert (started.status, started.worker_hostname, started.device) == ("running", "w@box", "cpu")
     assert started.heartbeat_at is not None
-    publish.assert_called_once_with(run_id=run.pk, data=started.as_payload())
+    publish.assert_called_once_with(run_id=run.pk, data=run_payload(started))
     assert services.run_start(run_id=run.pk, hostname="other@box", device="cpu") is None
 
 

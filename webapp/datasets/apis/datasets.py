@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from webapp.accounts import selectors as account_selectors
 from webapp.datasets import selectors, services
-from webapp.datasets.apis.serializers import DatasetImportOutputSerializer, DatasetOutputSerializer
+from webapp.datasets.serializers import DatasetImportOutputSerializer, DatasetOutputSerializer, dataset_import_payload
 from webapp.system.uploads import upload_size_check
 
 _TOO_LARGE = OpenApiResponse(description="The upload is over STUDIO_MAX_UPLOAD_MB: `{detail}` says by how much.")
@@ -77,7 +77,7 @@ class DatasetUploadApi(_UploadApi):
             team=team, user=request.user, name=data["name"], upload=data["file"],
             image_size=data["image_size"], description=data["description"],
         )  # fmt: skip
-        return Response(dataset_import.as_payload(), status=status.HTTP_201_CREATED)
+        return Response(dataset_import_payload(dataset_import), status=status.HTTP_201_CREATED)
 
 
 class DatasetVersionUploadApi(_UploadApi):
@@ -100,7 +100,7 @@ class DatasetVersionUploadApi(_UploadApi):
         dataset_import = services.dataset_import_create(
             dataset=dataset, user=request.user, upload=data["file"], image_size=data["image_size"]
         )
-        return Response(dataset_import.as_payload(), status=status.HTTP_201_CREATED)
+        return Response(dataset_import_payload(dataset_import), status=status.HTTP_201_CREATED)
 
 
 class DatasetDetailApi(APIView):
@@ -118,7 +118,7 @@ class DatasetImportListApi(APIView):
     @extend_schema(responses=DatasetImportOutputSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
-        return Response([item.as_payload() for item in selectors.dataset_import_list(dataset=dataset)])
+        return Response([dataset_import_payload(item) for item in selectors.dataset_import_list(dataset=dataset)])
 
 
 class DatasetImportRetryApi(APIView):
@@ -128,7 +128,7 @@ class DatasetImportRetryApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         dataset_import = selectors.dataset_import_get(user=request.user, import_id=pk)
         retry = services.dataset_import_retry(dataset_import=dataset_import, user=request.user)
-        return Response(retry.as_payload(), status=status.HTTP_201_CREATED)
+        return Response(dataset_import_payload(retry), status=status.HTTP_201_CREATED)
 
 
 class DatasetImportDetailApi(APIView):
@@ -136,4 +136,4 @@ class DatasetImportDetailApi(APIView):
 
     @extend_schema(responses=DatasetImportOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(selectors.dataset_import_get(user=request.user, import_id=pk).as_payload())
+        return Response(dataset_import_payload(selectors.dataset_import_get(user=request.user, import_id=pk)))

@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 
 from webapp.datasets import selectors
 from webapp.datasets.apis.datasets import DatasetPagination
-from webapp.datasets.apis.serializers import DatasetItemOutputSerializer, DatasetVersionOutputSerializer
 from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES
+from webapp.datasets.serializers import DatasetItemOutputSerializer, DatasetVersionOutputSerializer
 from webapp.datasets.storage import face_path
 
 

@@ -19,6 +19,7 @@ from webapp import events, jobs
 from webapp.accounts.models import Team, User
 from webapp.datasets.archives import ArchiveLimits, UploadSummary, upload_inspect
 from webapp.datasets.models import Dataset, DatasetImport, DatasetVersion
+from webapp.datasets.serializers import dataset_import_payload
 from webapp.datasets.services.versions import FaceRow, version_create
 from webapp.system.lifecycle import Lifecycle, register
 
@@ -37,7 +38,7 @@ def archive_limits() -> ArchiveLimits:
 def _publish(dataset_import: DatasetImport) -> None:
     """Tell watchers after the commit. Robust: the row is the truth and pages catch up from it, so an unreachable
     Redis (say, `import_dataset` run while the Studio is down) is logged, never fatal to an import."""
-    payload = dataset_import.as_payload()
+    payload = dataset_import_payload(dataset_import)
     transaction.on_commit(lambda: events.publish_dataset_import(import_id=dataset_import.pk, data=payload), robust=True)
 
 

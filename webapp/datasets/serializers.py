@@ -1,11 +1,11 @@
-"""Output serializers shared by the datasets APIs (each API still nests its own Input/Output serializers)."""
+"""The JSON shapes of datasets, versions, imports and faces: one per entity, shared by the APIs and the live events."""
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from webapp.datasets.models import DatasetItem
+from webapp.datasets.models import DatasetImport, DatasetItem
 
 
 class DatasetVersionOutputSerializer(serializers.Serializer):
@@ -34,13 +34,13 @@ class SkippedFileSerializer(serializers.Serializer):
 
 
 class DatasetImportOutputSerializer(serializers.Serializer):
-    """An import as the API and its live event show it (`DatasetImport.as_payload`)."""
+    """An import as the API and its `dataset_import.updated` live event show it (`dataset_import_payload`)."""
 
     id = serializers.IntegerField()
-    team = serializers.IntegerField()
-    dataset = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["queued", "running", "succeeded", "failed"])
-    status_label = serializers.CharField()
+    team = serializers.IntegerField(source="team_id")
+    dataset = serializers.IntegerField(source="dataset_id")
+    status = serializers.ChoiceField(choices=DatasetImport.Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
     progress = serializers.FloatField(help_text="0 to 1.")
     message = serializers.CharField()
     errors = serializers.ListField(child=serializers.CharField())
@@ -48,11 +48,13 @@ class DatasetImportOutputSerializer(serializers.Serializer):
     skipped_count = serializers.IntegerField()
     original_name = serializers.CharField()
     size_bytes = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=["csv", "zip", "tar"])
+    kind = serializers.ChoiceField(choices=DatasetImport.Kind.choices)
     image_size = serializers.IntegerField()
-    version = serializers.IntegerField(allow_null=True, help_text="Id of the version it created.")
-    version_number = serializers.IntegerField(allow_null=True)
-    retry_of = serializers.IntegerField(allow_null=True, help_text="Id of the failed import this one retries.")
+    version = serializers.IntegerField(source="version_id", allow_null=True, help_text="Id of the version it created.")
+    version_number = serializers.IntegerField(source="version.number", allow_null=True, default=None)
+    retry_of = serializers.IntegerField(
+        source="retry_of_id", allow_null=True, help_text="Id of the failed import this one retries."
+    )
     created_at = serializers.DateTimeField(allow_null=True)
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
@@ -73,7 +75,7 @@ class DatasetOutputSerializer(serializers.Serializer):
     @extend_schema_field(DatasetImportOutputSerializer(allow_null=True))
     def get_latest_import(self, dataset: object) -> dict[str, object] | None:
         latest = next(iter(dataset.imports.all()), None)  # type: ignore[attr-defined]
-        return latest.as_payload() if latest is not None else None
+        return dataset_import_payload(latest) if latest is not None else None
 
 
 class DatasetItemOutputSerializer(serializers.Serializer):
@@ -91,3 +93,8 @@ class DatasetItemOutputSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_image_url(self, item: DatasetItem) -> str:
         return reverse("api:dataset_image", kwargs={"pk": item.image_id})
+
+
+def dataset_import_payload(dataset_import: DatasetImport) -> dict[str, object]:
+    """An import as plain JSON-ready data: what the API answers and the live event carries."""
+    return dict(DatasetImportOutputSerializer(dataset_import).data)
