@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from kdcore.config import DEFAULT_INPUT_SIZE, ConfigError, TrainConfig
+from kdcore.config import ConfigError, DistillConfig, TrainConfig
 
 ANY_WIDTH = "mini_resemotenet"
 TEACHER_MODEL = "resemotenet"
@@ -34,10 +34,12 @@ INPUT_SIZE_CHOICES = (
     (128, "128 px"),
     (160, "160 px (built-in model)"),
 )
+_CONFIG, _DISTILL = TrainConfig(), DistillConfig()
+# The form's and the API's defaults are kdcore's own, so the three front doors (form, API, CLI) never drift apart.
 DEFAULTS: dict[str, Any] = {
-    "model": "mini_resemotenet_a", "width_mult": None, "temperature": 2.0, "alpha": 0.5, "epochs": 30,
-    "batch_size": 128, "lr": 0.1, "seed": 0, "device": "auto", "input_size": DEFAULT_INPUT_SIZE,
-    "time_limit_min": None,
+    "model": _CONFIG.model, "width_mult": _CONFIG.width_mult, "temperature": _DISTILL.temperature,
+    "alpha": _DISTILL.alpha, "epochs": _CONFIG.epochs, "batch_size": _CONFIG.batch_size, "lr": _CONFIG.lr,
+    "seed": _CONFIG.seed, "device": _CONFIG.device, "input_size": _CONFIG.input_size, "time_limit_min": None,
 }  # fmt: skip
 # The fields a person sets; everything else keeps kdcore's defaults, except `RECIPE`.
 SETTING_NAMES = tuple(DEFAULTS)
