@@ -19,5 +19,6 @@ urlpatterns = [
     path("pings/create/", system_apis.PingCreateApi.as_view(), name="ping_create"),
     path("pings/<int:pk>/", system_apis.PingDetailApi.as_view(), name="ping_detail"),
     path("datasets/", include("webapp.datasets.api_urls")),
+    path("recordings/", include("webapp.recordings.api_urls")),
     path("", include("webapp.runs.api_urls")),
 ]

@@ -13,12 +13,17 @@ from channels.layers import get_channel_layer
 PINGS = "pings"
 RUNS = "runs"
 DATASET_IMPORTS = "dataset-imports"
+RECORDINGS = "recordings"
+ANALYSES = "analyses"
 
 PING_COMPLETED = "ping.completed"
 RUN_STATUS = "run.status"  # the job's payload, on every status change
 RUN_EPOCH = "run.epoch"  # asdict(ProgressEvent) of each validated epoch, also stored
 DATASET_IMPORT_UPDATED = "dataset_import.updated"  # the import's payload: progress, status, errors
 RUN_PROGRESS = "run.progress"  # asdict(ProgressEvent) of a batch, about once a second, never stored
+RECORDING_STATUS = "recording.status"  # the recording's payload: preparation's progress and outcome
+ANALYSIS_STATUS = "analysis.status"  # the analysis's payload, on every status change and progress point
+ANALYSIS_FRAMES = "analysis.frames"  # per-frame rows classified since the last batch (a few batches a second)
 
 # The Channels message type every consumer handles (handler `live_event`).
 LIVE_EVENT = "live.event"
@@ -59,3 +64,18 @@ def publish_run_progress(*, run_id: int, data: dict[str, Any]) -> None:
 def publish_dataset_import(*, import_id: int, data: dict[str, Any]) -> None:
     """Dataset import `import_id` moved on (progress) or ended (succeeded or failed)."""
     publish(kind=DATASET_IMPORTS, object_id=import_id, event=DATASET_IMPORT_UPDATED, data=data)
+
+
+def publish_recording_status(*, recording_id: int, data: dict[str, Any]) -> None:
+    """Recording `recording_id` was prepared further (probed, poster, playable copy) or failed."""
+    publish(kind=RECORDINGS, object_id=recording_id, event=RECORDING_STATUS, data=data)
+
+
+def publish_analysis_status(*, analysis_id: int, data: dict[str, Any]) -> None:
+    """Analysis `analysis_id` changed state or moved on (progress, frames/s, ETA)."""
+    publish(kind=ANALYSES, object_id=analysis_id, event=ANALYSIS_STATUS, data=data)
+
+
+def publish_analysis_frames(*, analysis_id: int, data: dict[str, Any]) -> None:
+    """Analysis `analysis_id` classified more frames: `data["rows"]` as `live_rows` lays them out."""
+    publish(kind=ANALYSES, object_id=analysis_id, event=ANALYSIS_FRAMES, data=data)

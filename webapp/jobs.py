@@ -11,8 +11,10 @@ from celery import Celery
 PING = "system.ping"
 RUN_TRAINING = "runs.train"
 DATASET_IMPORT = "datasets.import_dataset"
+RECORDING_PREPARE = "recordings.prepare"
+RECORDING_ANALYSE = "recordings.analyse"
 
-TASK_NAMES = (PING, RUN_TRAINING, DATASET_IMPORT)
+TASK_NAMES = (PING, RUN_TRAINING, DATASET_IMPORT, RECORDING_PREPARE, RECORDING_ANALYSE)
 
 
 @cache
@@ -36,3 +38,13 @@ def enqueue_training(*, run_id: int, queue: str) -> str:
 def enqueue_dataset_import(*, import_id: int, queue: str = "cpu") -> str:
     """Queue the import of an uploaded dataset file (queue `cpu`: reading and hashing faces needs no GPU)."""
     return _client().send_task(DATASET_IMPORT, kwargs={"import_id": import_id}, queue=queue).id
+
+
+def enqueue_recording_prepare(*, recording_id: int) -> str:
+    """Queue the probe, poster and browser-playable copy of an uploaded recording (queue `cpu`)."""
+    return _client().send_task(RECORDING_PREPARE, kwargs={"recording_id": recording_id}, queue="cpu").id
+
+
+def enqueue_recording_analysis(*, analysis_id: int, queue: str) -> str:
+    """Queue analysis `analysis_id` on `queue` (`gpu`, or `cpu` when no GPU worker is alive)."""
+    return _client().send_task(RECORDING_ANALYSE, kwargs={"analysis_id": analysis_id}, queue=queue).id

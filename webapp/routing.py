@@ -3,6 +3,7 @@
 from django.urls import path
 
 from webapp.datasets.consumers import DatasetImportEventsConsumer
+from webapp.recordings.consumers import AnalysisEventsConsumer, RecordingEventsConsumer
 from webapp.runs.consumers import RunEventsConsumer
 from webapp.system.consumers import PingEventsConsumer
 
@@ -10,4 +11,6 @@ websocket_urlpatterns = [
     path("ws/pings/<int:pk>/", PingEventsConsumer.as_asgi()),
     path("ws/runs/<int:pk>/", RunEventsConsumer.as_asgi()),
     path("ws/dataset-imports/<int:pk>/", DatasetImportEventsConsumer.as_asgi()),
+    path("ws/recordings/<int:pk>/", RecordingEventsConsumer.as_asgi()),
+    path("ws/analyses/<int:pk>/", AnalysisEventsConsumer.as_asgi()),
 ]

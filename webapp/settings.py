@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "webapp.system",
     "webapp.datasets",
     "webapp.runs",
+    "webapp.recordings",
     "worker",  # for its management commands only (import_dataset): named here, never imported by webapp
 ]
 
@@ -152,6 +153,8 @@ CELERY_TASK_ROUTES = {
     "system.ping": {"queue": "cpu"},
     "datasets.import_dataset": {"queue": "cpu"},
     "runs.train": {"queue": "gpu"},  # a job without a GPU worker is sent to "cpu" explicitly
+    "recordings.prepare": {"queue": "cpu"},
+    "recordings.analyse": {"queue": "gpu"},  # like jobs: "cpu" explicitly when no GPU worker is alive
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # training jobs are long: never reserve one behind another
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
@@ -218,7 +221,9 @@ MEDIA_URL = "/media/"  # never served directly: downloads go through views that 
 DATASET_CACHE_DIR = Path(env_str("KD_CACHE_DIR", str(VAR_DIR / "cache")))
 # The largest upload accepted; a larger one gets HTTP 413 before its body is read (webapp.system.uploads).
 # Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) still bounds the other form fields; files stream to disk.
-STUDIO_MAX_UPLOAD_MB = env_int("STUDIO_MAX_UPLOAD_MB", 1024)
+STUDIO_MAX_UPLOAD_MB = env_int("STUDIO_MAX_UPLOAD_MB", 4096)
+# Recordings arrive in chunks of at most this size (resumable uploads); each chunk is one request.
+STUDIO_UPLOAD_CHUNK_MB = env_int("STUDIO_UPLOAD_CHUNK_MB", 8)
 # What one archive may unpack to, checked from its listing before an import is queued (zip and tar bombs).
 STUDIO_ARCHIVE_MAX_UNPACKED_MB = env_int("STUDIO_ARCHIVE_MAX_UNPACKED_MB", 4096)
 STUDIO_ARCHIVE_MAX_FILES = env_int("STUDIO_ARCHIVE_MAX_FILES", 200_000)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("webapp.accounts.urls")),
     path("datasets/", include("webapp.datasets.urls")),
     path("", include("webapp.runs.urls")),
+    path("", include("webapp.recordings.urls")),
     path("", include("webapp.system.urls")),
 ]

@@ -5,6 +5,8 @@ from celery import Task, shared_task
 from webapp import jobs
 from webapp.system import services
 from worker import datasets
+from worker.recordings.analysis import analyse_run
+from worker.recordings.prepare import prepare_run
 from worker.runs import training
 
 
@@ -24,3 +26,15 @@ def run_training(self: Task, run_id: int) -> None:
 def import_dataset(self: Task, import_id: int) -> None:
     """Import an uploaded dataset file into a new version; a bad file fails the import with its reason, then raises."""
     datasets.import_run(import_id, hostname=self.request.hostname or "unknown")
+
+
+@shared_task(name=jobs.RECORDING_PREPARE, bind=True)
+def prepare_recording(self: Task, recording_id: int) -> None:
+    """Probe an uploaded recording, write its poster and a browser-playable copy; an unusable file is failed."""
+    prepare_run(recording_id, hostname=self.request.hostname or "unknown")
+
+
+@shared_task(name=jobs.RECORDING_ANALYSE, bind=True)
+def analyse_recording(self: Task, analysis_id: int) -> None:
+    """Analyse a recording frame by frame, streaming rows live; a permanent error fails it with its reason."""
+    analyse_run(analysis_id, hostname=self.request.hostname or "unknown")

@@ -8,7 +8,6 @@ app_name = "system"
 
 # Each section shows an honest empty state until its feature replaces this route with its own app.
 SECTIONS = {
-    "recordings": "recordings/index.html",
     "review": "reviews/index.html",
 }
 

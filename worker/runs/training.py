@@ -14,8 +14,8 @@ from django.conf import settings
 
 from kdcore.benchmark import benchmark_model
 from kdcore.checkpoint import save_checkpoint
-from kdcore.config import ConfigError, TrainConfig
-from kdcore.data import DatasetError, FaceArrays
+from kdcore.config import TrainConfig
+from kdcore.data import FaceArrays
 from kdcore.export import check_parity, export_onnx
 from kdcore.runtime import resolve_device
 from kdcore.train import FitResult, fit
@@ -23,6 +23,7 @@ from kdcore.train.loop import checkpoint_meta
 from webapp.runs import selectors, services
 from webapp.runs.models import Run
 from worker.datasets import version_face_arrays
+from worker.failures import failure_message
 from worker.lifecycle import TaskHeartbeat
 from worker.runs.progress import RunProgressCallback
 
@@ -53,19 +54,6 @@ def check_teacher_classes(run: Run, arrays: FaceArrays) -> None:
             f"The teacher (job #{teacher.pk}) learned the classes {', '.join(teacher.class_names)}, but this dataset "
             f"version has {', '.join(arrays.class_names)}: pick a teacher trained on the same classes."
         )
-
-
-def failure_message(error: BaseException) -> str:
-    """What went wrong, in words that say what to change (or that retrying may help)."""
-    if isinstance(error, torch.cuda.OutOfMemoryError):
-        return "The GPU ran out of memory: lower the batch size (or pick a smaller model) and submit again."
-    if isinstance(error, ConfigError):
-        return f"The job's settings are not valid: {error}. Submit it again with these fixed."
-    if isinstance(error, DatasetError | ValueError | FileNotFoundError):
-        return str(error)
-    if isinstance(error, RuntimeError) and "CUDA" in str(error):
-        return f"{error}. Choose device 'auto' or 'cpu', or run a worker on a GPU host, and retry."
-    return f"{type(error).__name__}: {error}. Retry the job; if it fails again, the worker's log says more."
 
 
 def store_artifacts(run: Run, result: FitResult) -> services.RunArtifacts:

@@ -1,0 +1,1 @@
+"""API of the recordings app, by entity: uploads, recordings and tasks, analyses."""
