@@ -56,7 +56,8 @@ def content_check(name: str, head: bytes) -> None:
         raise NotARecordingError(f"{name} is empty (0 bytes); {EXPECTED}.")
     kind = content_kind(head)
     if kind is None:
-        looks = "a web page or text" if head.lstrip()[:1] in (b"<", b"{") or head.isascii() else "not a video"
+        text = b"\x00" not in head and head.isascii()
+        looks = "a web page or text" if text else "not a video or photo we can read"
         raise NotARecordingError(f"{name} is {looks}, not a {suffix} file; {EXPECTED}.")
     if kind != _KIND_OF_EXTENSION[suffix]:
         hint = (

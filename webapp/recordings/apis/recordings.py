@@ -3,7 +3,8 @@
 Another team's recording is a 404 everywhere. Follow a recording's preparation live at `/ws/recordings/<id>/`.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -45,14 +46,21 @@ class RecordingDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class _TimeField(serializers.CharField):
+@extend_schema_field(OpenApiTypes.STR)
+class _TimeField(serializers.Field):
     """Seconds (`75.5`) or a clock time (`00:01:15.5`, `01:15`)."""
 
     def to_internal_value(self, data: object) -> float:
+        text = str(data)
+        if len(text) > 32:
+            raise serializers.ValidationError("A time is at most 32 characters.")
         try:
-            return services.parse_time(str(data))
+            return services.parse_time(text)
         except ValueError as error:
             raise serializers.ValidationError(str(error)) from None
+
+    def to_representation(self, value: float) -> float:
+        return value
 
 
 class TaskCreateApi(APIView):
@@ -60,8 +68,8 @@ class TaskCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=200)
-        start = _TimeField(max_length=32)
-        end = _TimeField(max_length=32)
+        start = _TimeField()
+        end = _TimeField()
 
     @extend_schema(request=InputSerializer, responses={201: TaskSegmentSerializer})
     def post(self, request: Request, pk: int) -> Response:

@@ -12,7 +12,6 @@ from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,13 +26,6 @@ from webapp.system.uploads import UploadTooLarge, upload_size_check
 
 _CONFLICT = OpenApiResponse(description="The chunk does not start at `received`: resume from there.")
 _TOO_LARGE = OpenApiResponse(description="Over STUDIO_MAX_UPLOAD_MB (the file) or STUDIO_UPLOAD_CHUNK_MB (a chunk).")
-
-
-class OffsetConflict(APIException):
-    """HTTP 409 with the offset to resume from."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "offset_conflict"
 
 
 class _Options(serializers.Serializer):
@@ -105,7 +97,8 @@ class RecordingUploadChunkApi(APIView):
                 upload_id=upload.pk, offset=offset, length=length, read=request._request.read
             )
         except services.OffsetConflictError as error:
-            raise OffsetConflict({"detail": error.messages[0], "received": error.received}) from None
+            body = {"detail": error.messages[0], "received": error.received}
+            return Response(body, status=status.HTTP_409_CONFLICT)
         except services.UploadTooLargeError as error:
             raise UploadTooLarge(error.messages[0]) from None
         return Response(RecordingUploadSerializer(upload).data)
