@@ -8,7 +8,17 @@ from kdcore.data.classes import CLASS_NAMES, EMOTION_SYNONYMS, NUM_CLASSES, emot
 from kdcore.data.errors import DatasetError
 from kdcore.data.readers import Progress, read_faces, read_fer2013_csv
 from kdcore.data.readers.rafdb import RAFDB_CLASS_NAMES
-from kdcore.data.splits import SPLIT_NAMES, TEST, TRAIN, VAL, leave_out_fold, train_folds, validation_split
+from kdcore.data.splits import (
+    SPLIT_NAMES,
+    TEST,
+    TRAIN,
+    VAL,
+    leave_out_fold,
+    stratified_folds,
+    train_folds,
+    validation_mask,
+    validation_split,
+)
 
 __all__ = [
     "CLASS_NAMES",
@@ -29,6 +39,8 @@ __all__ = [
     "read_faces",
     "read_fer2013_csv",
     "split_checksum",
+    "stratified_folds",
     "train_folds",
+    "validation_mask",
     "validation_split",
 ]

@@ -62,17 +62,28 @@ def validation_split(arrays: FaceArrays, *, fraction: float = 0.1, seed: int = 0
     Raises:
         DatasetError: when ``arrays`` already has val images.
     """
+    splits = arrays.splits.copy()
+    splits[validation_mask(arrays, fraction=fraction, seed=seed)] = VAL
+    return arrays.with_splits(splits)
+
+
+def validation_mask(arrays: FaceArrays, *, fraction: float = 0.1, seed: int = 0) -> np.ndarray:
+    """Bool [N] in ``arrays``' own order: the train images ``validation_split`` moves to val.
+
+    Callers that must name those faces by their index in ``arrays`` (per-face predictions) use the mask, since
+    ``validation_split`` re-sorts its output.
+    """
     if not 0.0 < fraction < 1.0:
         raise ValueError(f"fraction must be in (0, 1), got {fraction}")
     if np.any(arrays.splits == VAL):
         raise DatasetError(f"validation_split needs data without a val split, got {arrays.split_counts()['val']} val")
     rng = np.random.default_rng(seed)
-    splits = arrays.splits.copy()
+    mask = np.zeros(len(arrays), dtype=bool)
     for label in range(len(arrays.class_names)):
         candidates = np.flatnonzero((arrays.splits == TRAIN) & (arrays.labels == label))
         count = min(int(np.floor(fraction * len(candidates) + 0.5)), max(len(candidates) - 1, 0))
-        splits[rng.permutation(candidates)[:count]] = VAL
-    return arrays.with_splits(splits)
+        mask[rng.permutation(candidates)[:count]] = True
+    return mask
 
 
 def train_folds(arrays: FaceArrays, folds: int, *, seed: int = 0) -> np.ndarray:
@@ -81,12 +92,20 @@ def train_folds(arrays: FaceArrays, folds: int, *, seed: int = 0) -> np.ndarray:
     A teacher trained without fold k predicts fold k's images honestly (out of fold); the partition depends only
     on ``seed`` and the sorted order, so every machine draws the same folds.
     """
+    return stratified_folds(arrays.split("train").labels, len(arrays.class_names), folds, seed=seed)
+
+
+def stratified_folds(labels: np.ndarray, num_classes: int, folds: int, *, seed: int = 0) -> np.ndarray:
+    """Fold index int64 [N] of each label: every class dealt round-robin over ``folds`` in a seeded random order.
+
+    Class by class, so each fold holds ``n_c // folds`` or one more of class c; the draw depends only on ``seed``
+    and the order of ``labels``.
+    """
     if folds < 2:
         raise ValueError(f"folds must be at least 2, got {folds}")
-    labels = arrays.split("train").labels
     fold = np.empty(len(labels), dtype=np.int64)
     rng = np.random.default_rng(seed)
-    for label in range(len(arrays.class_names)):
+    for label in range(num_classes):
         members = rng.permutation(np.flatnonzero(labels == label))
         fold[members] = np.arange(len(members)) % folds
     return fold

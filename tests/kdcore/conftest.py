@@ -84,6 +84,12 @@ def stripes() -> FaceArrays:
 
 
 @pytest.fixture(scope="session")
+def make_stripes() -> Callable[..., FaceArrays]:
+    """``make_stripes(per_class, size=…, seed=…, val=…)``: stripes of another size than ``stripes``."""
+    return stripe_faces
+
+
+@pytest.fixture(scope="session")
 def make_config() -> Callable[..., TrainConfig]:
     """``make_config(**overrides)``: the tiny CPU run, with any field replaced."""
     return tiny_config

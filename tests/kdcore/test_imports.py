@@ -36,6 +36,8 @@ KDCORE_MODULES = [
     "kdcore.preprocess",
     "kdcore.metrics",
     "kdcore.evaluate",
+    "kdcore.predictions",
+    "kdcore.label_quality",
     "kdcore.checkpoint",
     "kdcore.runtime",
     "kdcore.train",

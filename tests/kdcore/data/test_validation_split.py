@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kdcore.data import VAL, DatasetError, FaceArrays, validation_split
+from kdcore.data import VAL, DatasetError, FaceArrays, stratified_folds, validation_mask, validation_split
 
 
 def train_only(per_class: list[int]) -> FaceArrays:
@@ -62,3 +62,20 @@ def test_it_refuses_data_that_already_has_val() -> None:
 def test_it_rejects_a_fraction_outside_zero_one(fraction: float) -> None:
     with pytest.raises(ValueError, match=r"fraction must be in \(0, 1\)"):
         validation_split(train_only([5]), fraction=fraction)
+
+
+def test_it_names_the_moved_faces_in_the_original_order() -> None:
+    arrays = train_only([40, 12, 9])
+    mask = validation_mask(arrays, fraction=0.25, seed=3)
+
+    moved = sorted(arrays.names[index] for index in np.flatnonzero(mask))
+    assert moved == validation_split(arrays, fraction=0.25, seed=3).split("val").names
+
+
+def test_it_deals_each_class_evenly_over_the_folds() -> None:
+    labels = np.array([0] * 10 + [1] * 7 + [2] * 3)
+    fold = stratified_folds(labels, 3, 3, seed=1)
+
+    for label, expected in [(0, [4, 3, 3]), (1, [3, 2, 2]), (2, [1, 1, 1])]:
+        assert np.bincount(fold[labels == label], minlength=3).tolist() == expected
+    assert np.array_equal(fold, stratified_folds(labels, 3, 3, seed=1))

@@ -1,0 +1,213 @@
+"""How well out-of-sample probabilities find flipped labels: flip a fraction of FER2013's training labels, cross-fit,
+and score each ranking of the faces against the flips it knows.
+
+Needs only torch, numpy, Pillow and cleanlab (``worker/reviews/ranking.py`` is loaded by path: no Django, no Celery).
+Prints one JSON object; progress goes to stderr.
+
+    # the full training set on a GPU
+    python benchmarks/label_noise.py --device cuda --out label_noise.json
+    # a CPU subset
+    python benchmarks/label_noise.py --subset 4000 --model mini_resemotenet_c --input-size 48 --epochs 8 --device cpu
+    # the top 100 of the unflipped set as a contact sheet, for a person to judge
+    python benchmarks/label_noise.py --noise 0 --contact-sheet top100.png --top 100 --device cuda
+
+Precision@k and recall@k at k = the number flipped are one number (the top k holds as many flips as it finds); the
+area under the precision-recall curve is the average precision of the whole ranking. FER2013's own wrong labels are
+not known, so they count against every ranking alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _contact_sheet import contact_sheet  # noqa: E402
+
+from kdcore.config import AugmentConfig, DataConfig, TrainConfig  # noqa: E402
+from kdcore.data import FaceArrays, read_faces  # noqa: E402
+from kdcore.label_quality import CrossFitProgress, cross_fit_probs, label_scores  # noqa: E402
+from kdcore.runtime import resolve_device  # noqa: E402
+
+FER2013 = ROOT.parent / "shared" / "data" / "fer2013" / "fer2013.tar.xz"
+CLEANLAB_RANKED_BY = ("self_confidence", "normalized_margin")
+CLEANLAB_FILTER_BY = ("prune_by_noise_rate", "both", "confident_learning")
+
+
+def load_ranking() -> Any:
+    """``worker/reviews/ranking.py`` by path: importing the ``worker`` package would start Celery and Django."""
+    spec = importlib.util.spec_from_file_location("label_ranking", ROOT / "worker" / "reviews" / "ranking.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def training_faces(args: argparse.Namespace) -> FaceArrays:
+    """FER2013's Training split, or a seeded random ``--subset`` of it (class shares kept on average)."""
+    arrays = FaceArrays.load_npz(args.arrays) if args.arrays else read_faces(args.data)
+    train = arrays.split("train")
+    if args.subset and args.subset < len(train):
+        keep = np.zeros(len(train), dtype=bool)
+        keep[np.random.default_rng(args.seed).choice(len(train), args.subset, replace=False)] = True
+        train = train.subset(keep)
+    return train
+
+
+def flip_labels(labels: np.ndarray, fraction: float, num_classes: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(noisy labels, flipped indices sorted): ``round(fraction·N)`` faces, each moved to another class uniformly."""
+    rng = np.random.default_rng(seed + 1)
+    flipped = np.sort(rng.choice(len(labels), round(fraction * len(labels)), replace=False))
+    noisy = labels.copy()
+    noisy[flipped] = (labels[flipped] + rng.integers(1, num_classes, len(flipped))) % num_classes
+    return noisy, flipped
+
+
+def train_config(args: argparse.Namespace, device: torch.device) -> TrainConfig:
+    """The fold models' run: the repository's SGD recipe at the benchmark's size, batch 256 (fast on a GPU)."""
+    cuda = device.type == "cuda"
+    return TrainConfig(
+        data=DataConfig(image_size=48), model="mini_resemotenet" if args.width else args.model,
+        width_mult=args.width, input_size=args.input_size, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+        warmup_epochs=min(1.0, args.epochs), augment=AugmentConfig(), seed=args.seed, device=device.type,
+        bf16=cuda, channels_last=cuda, eval_batch_size=1024, log_every=50, checkpoint_every=0,
+    ).validate()  # fmt: skip
+
+
+def ranking_metrics(order: np.ndarray, flipped: np.ndarray) -> dict[str, float]:
+    """Precision and recall in the top k (k = number flipped) and the average precision of the whole ranking."""
+    hits = np.isin(order, flipped)
+    k = len(flipped)
+    found = np.cumsum(hits)
+    average_precision = float((found[hits] / (np.flatnonzero(hits) + 1)).sum() / k)
+    return {
+        "precision_at_k": float(found[k - 1] / k),
+        "recall_at_k": float(found[k - 1] / k),
+        "pr_auc": average_precision,
+    }
+
+
+def rankings(ranking: Any, labels: np.ndarray, probs: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
+    """Every ranking compared: the scores alone (baselines), and cleanlab's flagged-first orders."""
+    scores = label_scores(labels, probs)
+    out: dict[str, tuple[np.ndarray, np.ndarray | None]] = {
+        "self_confidence": (np.argsort(scores["self_confidence"], kind="stable"), None),
+        "normalized_margin": (np.argsort(scores["normalized_margin"], kind="stable"), None),
+    }
+    for ranked_by in CLEANLAB_RANKED_BY:
+        for filter_by in CLEANLAB_FILTER_BY:
+            order, _, is_issue = ranking.rank_label_issues(labels, probs, ranked_by=ranked_by, filter_by=filter_by)
+            out[f"cleanlab:{filter_by}:{ranked_by}"] = (order, is_issue)
+    return out
+
+
+def compare(ranking: Any, labels: np.ndarray, probs: np.ndarray, flipped: np.ndarray) -> dict[str, Any]:
+    """Metrics of each ranking, and of each cleanlab flagged set (its size, precision and recall)."""
+    started = time.perf_counter()
+    orders = rankings(ranking, labels, probs)
+    results: dict[str, Any] = {"seconds_all_rankings": round(time.perf_counter() - started, 3)}
+    for name, (order, is_issue) in orders.items():
+        entry: dict[str, Any] = ranking_metrics(order, flipped)
+        if is_issue is not None:
+            caught = int(is_issue[flipped].sum())
+            entry.update(flagged=int(is_issue.sum()), flagged_precision=caught / max(1, int(is_issue.sum())))
+            entry["flagged_recall"] = caught / len(flipped)
+        results[name] = entry
+    return results
+
+
+def write_sheet(args: argparse.Namespace, faces: FaceArrays, labels: np.ndarray, probs: np.ndarray, order: np.ndarray,
+                flipped: np.ndarray) -> None:  # fmt: skip
+    """The top ``--top`` faces of ``order``: given → suggested label, and p(given)."""
+    top = order[: args.top]
+    names = faces.class_names
+    suggested = probs.argmax(1)
+    captions = [(f"#{rank + 1} p={probs[i, labels[i]]:.2f}", f"{names[labels[i]][:7]}>{names[suggested[i]][:7]}")
+                for rank, i in enumerate(top)]  # fmt: skip
+    title = f"top {len(top)} of {len(labels)} by cleanlab ({args.sheet_ranking}); caption: given>suggested"
+    marked = np.isin(top, flipped) if len(flipped) else None
+    contact_sheet(faces.images[top], captions, marked=marked, title=title).save(args.contact_sheet)
+
+
+def print_progress(point: CrossFitProgress, last: list[float]) -> None:
+    """At most one line every 10 s, and one per finished fold."""
+    now = time.perf_counter()
+    if point.stage == "predicted" or now - last[0] >= 10:
+        last[0] = now
+        print(f"fold {point.fold}/{point.folds} epoch {point.epoch}/{point.epochs} step {point.step}: "
+              f"{100 * point.fraction:.1f}% eta {point.eta_s:.0f}s", file=sys.stderr, flush=True)  # fmt: skip
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=FER2013, help="FER2013 as read_faces reads it")
+    parser.add_argument("--arrays", type=Path, help="a FaceArrays .npz cache instead of --data")
+    parser.add_argument("--subset", type=int, default=0, help="a seeded random subset of this many training faces")
+    parser.add_argument("--noise", type=float, default=0.05, help="fraction of labels flipped (0: the unflipped set)")
+    parser.add_argument("--model", default="mini_resemotenet_b")
+    parser.add_argument("--width", type=float, help="any width (model mini_resemotenet)")
+    parser.add_argument("--input-size", type=int, default=64)
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--lr", type=float, default=0.1)
+    parser.add_argument("--folds", type=int, default=4)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--seed", type=int, default=0, help="subset, flips, folds and training")
+    parser.add_argument("--no-tta", action="store_true", help="predict held-out faces without the mirrored average")
+    parser.add_argument("--out", type=Path, help="also write the JSON here")
+    parser.add_argument("--save-probs", type=Path, help="write probs, labels, flips and folds to this .npz")
+    parser.add_argument("--contact-sheet", type=Path, help="PNG of the top --top faces of the cleanlab ranking")
+    parser.add_argument("--sheet-ranking", default="prune_by_noise_rate:self_confidence", help="FILTER_BY:RANKED_BY")
+    parser.add_argument("--top", type=int, default=100)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    args = parse(argv)
+    ranking = load_ranking()
+    faces = training_faces(args)
+    num_classes = len(faces.class_names)
+    labels, flipped = flip_labels(faces.labels, args.noise, num_classes, args.seed)
+    noisy = FaceArrays(faces.images, labels, faces.splits, faces.names, faces.class_names)
+    device = resolve_device(args.device)
+    cfg, last = train_config(args, device), [0.0]
+    out = cross_fit_probs(noisy, cfg, folds=args.folds, device=device, seed=args.seed, tta_flip=not args.no_tta,
+                          progress=lambda point: print_progress(point, last))  # fmt: skip
+    predicted = out.probs.argmax(1)
+    report: dict[str, Any] = {
+        "command": " ".join(sys.argv),
+        "faces": len(labels), "flipped": len(flipped), "noise": args.noise, "class_counts": faces.class_counts(),
+        "config": cfg.to_dict(), "folds": args.folds, "tta_flip": not args.no_tta,
+        "cross_fit_seconds": round(out.seconds, 1),
+        "out_of_sample_accuracy_given": float((predicted == labels).mean()),
+        "out_of_sample_accuracy_original": float((predicted == faces.labels).mean()),
+        "fold_metrics": out.metrics()["fold_metrics"],
+    }  # fmt: skip
+    if len(flipped):
+        report["rankings"] = compare(ranking, labels, out.probs, flipped)
+    if args.save_probs:
+        np.savez_compressed(args.save_probs, probs=out.probs, labels=labels, original=faces.labels, flipped=flipped,
+                            fold=out.fold, names=np.array(faces.names))  # fmt: skip
+    if args.contact_sheet:
+        filter_by, ranked_by = args.sheet_ranking.split(":")
+        order, _, _ = ranking.rank_label_issues(labels, out.probs, ranked_by=ranked_by, filter_by=filter_by)
+        write_sheet(args, faces, labels, out.probs, order, flipped)
+    text = json.dumps(report, indent=1)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+    return report
+
+
+if __name__ == "__main__":
+    main()
