@@ -140,9 +140,19 @@ REDIS_EMBEDDED = env_str("REDIS_URL", "") == ""
 EMBEDDED_REDIS_PORT = env_int("STUDIO_REDIS_PORT", 6390)
 REDIS_URL = env_str("REDIS_URL", "") or f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0"
 
-CHANNEL_LAYERS = {
-    "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}},
-}
+# channels-redis waits for messages with a blocking BZPOPMIN of 5 s; redis-py's socket timeout defaults to 5 s too,
+# so on a busy machine the read could time out first and kill every idle WebSocket with a TimeoutError. The socket
+# timeout is therefore well above the blocking wait (a frozen Redis is still noticed, within this many seconds).
+CHANNEL_LAYER_SOCKET_TIMEOUT = 30
+
+
+def channel_layers(url: str) -> dict[str, object]:
+    """The Channels layer over the Redis at `url`."""
+    host = {"address": url, "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT, "socket_connect_timeout": 5}
+    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [host]}}}
+
+
+CHANNEL_LAYERS = channel_layers(REDIS_URL)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

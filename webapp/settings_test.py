@@ -8,7 +8,7 @@ are valid there.
 import socket
 
 from webapp.settings import *  # noqa: F403
-from webapp.settings import DATABASES, REDIS_EMBEDDED, VAR_DIR
+from webapp.settings import DATABASES, REDIS_EMBEDDED, VAR_DIR, channel_layers
 
 
 def _free_port() -> int:
@@ -31,9 +31,7 @@ if REDIS_EMBEDDED:
     EMBEDDED_REDIS_PORT = _free_port()
     REDIS_URL = f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0"
     CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}},
-    }
+    CHANNEL_LAYERS = channel_layers(REDIS_URL)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the worker and web server started by the tests must open the same database.

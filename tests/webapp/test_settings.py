@@ -45,3 +45,12 @@ def test_it_lists_every_variable_settings_reads_in_env_example() -> None:
     read = set(re.findall(r'env_\w+\("([A-Z_]+)"', (root / "webapp" / "settings.py").read_text()))
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (root / ".env.example").read_text(), flags=re.MULTILINE))
     assert read - documented == set()
+
+
+def test_the_channel_layer_outwaits_its_own_blocking_reads() -> None:
+    """An idle WebSocket must not die of a Redis read timeout: the socket waits longer than channels-redis blocks."""
+    from channels_redis.core import RedisChannelLayer
+    from django.conf import settings
+
+    host = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
+    assert host["socket_timeout"] >= 3 * RedisChannelLayer.brpop_timeout

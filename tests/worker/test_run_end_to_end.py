@@ -13,6 +13,7 @@ from tests.run_factories import TINY_SETTINGS, RunFactory, tiny_config
 from tests.stack import LiveStudio
 from webapp import jobs
 from webapp.accounts.models import Team, User
+from webapp.datasets.models import Split
 from webapp.runs import selectors, services
 from webapp.runs.models import Run
 
@@ -70,3 +71,10 @@ def test_it_trains_a_teacher_then_distils_a_student_with_live_events(
     assert student.parameters == teacher.parameters  # same width, distilled this time
     assert student.latency_ms is not None
     assert student.metrics["test"]["count"] == 7  # one test face per class
+    test_faces = student.predictions.filter(split=Split.TEST)
+    assert test_faces.count() == 7  # every test face's prediction is stored, linking the confusion matrix to faces
+    confusion = student.metrics["test"]["confusion"]
+    for given in range(7):
+        for predicted in range(7):
+            cell = test_faces.filter(label=given, predicted=predicted).count()
+            assert cell == confusion[given][predicted], (given, predicted)

@@ -103,3 +103,8 @@ def dataset_version_get_for_worker(*, version_id: int) -> DatasetVersion:
 def dataset_version_face_rows(*, version: DatasetVersion) -> list[FaceRow]:
     """A version's items as (name, label, split, image hash) rows in (split, name) order."""
     return version_rows(version=version)
+
+
+def dataset_version_item_ids(*, version_id: int) -> dict[str, int]:
+    """{item name: item id} of a version (names are unique within a version), to link arrays back to items."""
+    return dict(DatasetItem.objects.filter(version_id=version_id).values_list("name", "pk"))

@@ -133,3 +133,26 @@ class RunEpoch(models.Model):
 
     def __str__(self) -> str:
         return f"Job #{self.run_id} epoch {self.epoch}"
+
+
+class RunPrediction(models.Model):
+    """What a finished job's model predicted for one face of its validation or test split.
+
+    Stored when the job succeeds (`kdcore.predictions`), so a confusion-matrix cell lists exactly its faces and the
+    review page can show the model's top guesses. `probs` holds the class probabilities in `Run.class_names` order.
+    """
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="predictions")
+    item = models.ForeignKey("datasets.DatasetItem", on_delete=models.CASCADE, related_name="+")
+    split = models.PositiveSmallIntegerField()
+    label = models.PositiveSmallIntegerField(help_text="The given label, when the job ran.")
+    predicted = models.PositiveSmallIntegerField()
+    confidence = models.FloatField(help_text="Probability of the predicted class.")
+    probs = models.JSONField()
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=("run", "item"), name="one_prediction_per_run_and_item"),)
+        indexes = (models.Index(fields=("run", "label", "predicted"), name="runs_prediction_cell"),)
+
+    def __str__(self) -> str:
+        return f"Job #{self.run_id}, item {self.item_id}: {self.label} → {self.predicted}"

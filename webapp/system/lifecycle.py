@@ -58,12 +58,16 @@ class Lifecycle(Generic[T]):
         """The task's row, locked until the commit (only it: rows it joins stay free for other writers)."""
         return self.model.objects.select_for_update(of=("self",)).get(pk=pk)
 
+    def _present(self, pk: int) -> T | None:
+        """The locked row, or None when it was deleted meanwhile (a deleted task has ended, for its worker)."""
+        return self.model.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+
     @transaction.atomic
     def claim(self, pk: int, *, hostname: str, **fields: Any) -> T | None:
         """Mark a queued task running on worker `hostname`; None when it was cancelled, claimed or ended meanwhile
         (a redelivered task message must not run it twice)."""
-        task = self.locked(pk)
-        if task.status != WorkerTask.Status.QUEUED:
+        task = self._present(pk)
+        if task is None or task.status != WorkerTask.Status.QUEUED:
             return None
         now = timezone.now()
         task.status, task.started_at, task.heartbeat_at = WorkerTask.Status.RUNNING, now, now
@@ -78,8 +82,8 @@ class Lifecycle(Generic[T]):
     @transaction.atomic
     def finish(self, pk: int, status: str, **fields: Any) -> T | None:
         """Move an active task to a final `status`; None (and no change) when it had already ended."""
-        task = self.locked(pk)
-        if not task.is_active:
+        task = self._present(pk)
+        if task is None or not task.is_active:
             return None
         task.status, task.finished_at = status, timezone.now()
         return self._save(task, fields)
@@ -87,10 +91,8 @@ class Lifecycle(Generic[T]):
     @transaction.atomic
     def fail(self, pk: int, message: str, *, only_if_running: bool = False) -> T | None:
         """End a task that cannot finish, with the reason; `only_if_running` leaves queued tasks alone."""
-        task = self.locked(pk)
-        if only_if_running and task.status != WorkerTask.Status.RUNNING:
-            return None
-        if not task.is_active:
+        task = self._present(pk)
+        if task is None or not task.is_active or (only_if_running and task.status != WorkerTask.Status.RUNNING):
             return None
         task.status, task.finished_at = WorkerTask.Status.FAILED, timezone.now()
         return self._save(task, self.fail_fields(task, message))

@@ -25,6 +25,7 @@ from webapp.runs.models import Run
 from worker.datasets import version_face_arrays
 from worker.failures import failure_message
 from worker.lifecycle import TaskHeartbeat
+from worker.runs.predictions import store_predictions
 from worker.runs.progress import RunProgressCallback
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ def _train(run: Run, cfg: TrainConfig, device: torch.device) -> None:
         if result.stop_reason == selectors.STOP_CANCELLED:
             services.run_mark_cancelled(run_id=run.pk)
         return  # otherwise the job was taken from this worker (reaped): nothing left to record
+    store_predictions(run, result, arrays, cfg)  # while the model is still on its device
     artifacts = store_artifacts(run, result)
     services.run_mark_succeeded(
         run_id=run.pk, metrics=result.metrics(), class_names=list(result.class_names), artifacts=artifacts

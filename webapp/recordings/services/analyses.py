@@ -171,7 +171,9 @@ def analysis_mark_failed(*, analysis_id: int, message: str) -> Analysis | None:
 
 def analysis_mark_cancelled(*, analysis_id: int) -> Analysis | None:
     """An analysis its worker stopped because someone asked."""
-    analysis = Analysis.objects.select_related("cancelled_by").get(pk=analysis_id)
+    analysis = Analysis.objects.select_related("cancelled_by").filter(pk=analysis_id).first()
+    if analysis is None:
+        return None
     who = f" by {analysis.cancelled_by}" if analysis.cancelled_by else ""
     done = analysis.progress.get("frames_done", 0)
     return ANALYSES.finish(

@@ -3,6 +3,7 @@
 from webapp.runs.services.lifecycle import run_cancel, run_create, run_retry
 from webapp.runs.services.progress import (
     RUNS,
+    PredictionRow,
     RunArtifacts,
     RunLifecycle,
     json_safe,
@@ -11,12 +12,14 @@ from webapp.runs.services.progress import (
     run_mark_cancelled,
     run_mark_failed,
     run_mark_succeeded,
+    run_predictions_store,
     run_reap_stale,
     run_start,
 )
 
 __all__ = [
     "RUNS",
+    "PredictionRow",
     "RunArtifacts",
     "RunLifecycle",
     "json_safe",
@@ -27,6 +30,7 @@ __all__ = [
     "run_mark_cancelled",
     "run_mark_failed",
     "run_mark_succeeded",
+    "run_predictions_store",
     "run_reap_stale",
     "run_retry",
     "run_start",

@@ -8,12 +8,12 @@ its host went quiet) cannot bring it back to life.
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 
 from webapp import events
-from webapp.runs.models import Run, RunEpoch
+from webapp.runs.models import Run, RunEpoch, RunPrediction
 from webapp.runs.services._publish import publish_status
 from webapp.system.lifecycle import Lifecycle, register
 
@@ -116,8 +116,35 @@ def run_mark_failed(*, run_id: int, message: str) -> Run | None:
 @transaction.atomic
 def run_mark_cancelled(*, run_id: int) -> Run | None:
     """A job its worker stopped because someone asked; says who, and how far it got."""
-    run = RUNS.locked(run_id)
+    run = Run.objects.select_related("cancelled_by").filter(pk=run_id).first()
+    if run is None:
+        return None
     who = f" by {run.cancelled_by}" if run.cancelled_by else ""
     epochs = run.config.get("epochs", "?")
     message = f"Cancelled{who} after {run.epochs_done} of {epochs} epochs."
     return RUNS.finish(run_id, Run.Status.CANCELLED, status_message=message)
+
+
+class PredictionRow(NamedTuple):
+    """One face's prediction as the worker hands it over (probabilities in the job's class order)."""
+
+    item_id: int
+    split: int
+    label: int
+    predicted: int
+    probs: list[float]
+
+
+@transaction.atomic
+def run_predictions_store(*, run_id: int, rows: list[PredictionRow]) -> int:
+    """Replace a job's per-face predictions (a retried task stores them again); returns how many were stored."""
+    RunPrediction.objects.filter(run_id=run_id).delete()
+    objects = (
+        RunPrediction(
+            run_id=run_id, item_id=row.item_id, split=row.split, label=row.label, predicted=row.predicted,
+            confidence=float(row.probs[row.predicted]), probs=[round(float(p), 5) for p in row.probs],
+        )
+        for row in rows
+    )  # fmt: skip
+    RunPrediction.objects.bulk_create(objects, batch_size=2000)
+    return len(rows)
