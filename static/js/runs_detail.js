@@ -1,6 +1,6 @@
-// Job page: curves, epoch table, throughput and ETA, kept live over /ws/runs/<id>/.
-// The page starts from the history embedded in it, subscribes, then fetches the job once more so that
-// nothing published between the page render and the subscription is missed. Reloading shows the same.
+// Job page: curves, epoch table, throughput and ETA, kept live over the job's feed (live_feed.js, /ws/runs/<id>/).
+// The page starts from the history embedded in it; the feed catches up through /api/runs/<id>/ on every
+// (re)connect, so nothing published before the subscription or while disconnected is missed.
 (function () {
   "use strict";
 
@@ -90,39 +90,30 @@
     const wasActive = !TERMINAL.includes(status);
     status = run.status;
     // A finished job shows its results and other buttons: the server renders those.
-    if (wasActive && TERMINAL.includes(status)) setTimeout(() => window.location.reload(), 1500);
+    if (wasActive && TERMINAL.includes(status)) {
+      feed.stop();
+      setTimeout(() => window.location.reload(), 1500);
+    }
   }
 
   function onEvent(message) {
-    const event = JSON.parse(message.data);
-    if (event.event === "run.progress") addBatch(event.data);
-    else if (event.event === "run.epoch") addEpoch(event.data);
-    else if (event.event === "run.status") showStatus(event.data);
+    if (message.event === "run.progress") addBatch(message.data);
+    else if (message.event === "run.epoch") addEpoch(message.data);
+    else if (message.event === "run.status") showStatus(message.data);
   }
 
   async function catchUp() {
-    const response = await fetch("/api/runs/" + runId + "/", { credentials: "same-origin" });
-    if (!response.ok) return;
-    const run = await response.json();
+    const run = await window.LiveFeed.fetchJson("/api/runs/" + runId + "/");
     run.epochs.forEach((event) => epochs.set(event.epoch, event));
     renderEpochs();
     if (run.progress && run.progress.kind) showProgress(run.progress);
     if (run.status !== status) showStatus(run);
   }
 
-  function connect() {
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + window.location.host + "/ws/runs/" + runId + "/");
-    socket.addEventListener("message", onEvent);
-    socket.addEventListener("open", catchUp);
-    // The server restarted or the network blinked: resubscribe while the job may still change.
-    socket.addEventListener("close", () => {
-      if (!TERMINAL.includes(status)) setTimeout(connect, 2000);
-    });
-  }
-
   initial.epochs.forEach((event) => epochs.set(event.epoch, event));
   renderEpochs();
   if (initial.progress && initial.progress.kind) showProgress(initial.progress);
-  if (!TERMINAL.includes(status)) connect();
+  const feed = TERMINAL.includes(status)
+    ? null
+    : window.LiveFeed.open({ url: "/ws/runs/" + runId + "/", catchUp: catchUp, onEvent: onEvent });
 })();

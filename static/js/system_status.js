@@ -1,5 +1,6 @@
 // Status page: "Ping a worker" queues a ping through the API and shows the worker's answer the moment
-// it is pushed over the ping's WebSocket. No business rules here: the API and the events say it all.
+// it is pushed over the ping's live feed (live_feed.js, /ws/pings/<id>/). No business rules here: the API and
+// the events say it all.
 (function () {
   "use strict";
 
@@ -38,32 +39,31 @@
   }
 
   function watch(ping) {
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + window.location.host + "/ws/pings/" + ping.id + "/");
     let done = false;
     const finish = (answer) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      socket.close();
+      feed.stop();
       showAnswer(answer);
     };
     const timer = setTimeout(() => {
       if (done) return;
       done = true;
-      socket.close();
+      feed.stop();
       show("No worker answered within " + TIMEOUT_MS / 1000 + " s. Is a worker running?", "fail");
       button.disabled = false;
     }, TIMEOUT_MS);
-    socket.addEventListener("message", (message) => {
-      const event = JSON.parse(message.data);
-      if (event.event === "ping.completed") finish(event.data);
-    });
-    // Catch up after subscribing: a fast worker may have answered before the socket opened.
-    socket.addEventListener("open", async () => {
-      const response = await fetch("/api/pings/" + ping.id + "/", { credentials: "same-origin" });
-      const current = await response.json();
+    const answered = (current) => {
       if (current.status === "completed") finish(current);
+    };
+    // A fast worker may answer before the socket opens: the catch-up reads the ping once subscribed.
+    const feed = window.LiveFeed.open({
+      url: "/ws/pings/" + ping.id + "/",
+      catchUp: async () => answered(await window.LiveFeed.fetchJson("/api/pings/" + ping.id + "/")),
+      onEvent: (message) => {
+        if (message.event === "ping.completed") answered(message.data);
+      },
     });
   }
 
