@@ -109,6 +109,7 @@ def test_it_follows_a_job_across_a_server_restart(
     expect(page.locator("#results")).to_contain_text("Test accuracy")
     expect(page.get_by_role("button", name="Cancel job")).to_be_hidden()
     expect(page.get_by_role("button", name="Retry")).to_be_visible()
+    expect(page.locator("[data-role=finished]")).not_to_have_text("—")
     expect(page.locator("#live-status")).to_be_hidden()
     assert re.search(r"/jobs/\d+/$", page.url)
 

@@ -90,7 +90,7 @@ def test_it_shows_a_finished_job_whose_dataset_has_no_test_split(alice_client: C
     assert response.status_code == 200
     html = response.content.decode()
     assert "(the dataset version has no test split)" in html
-    assert "<dd>25.0% (best epoch 1)</dd>" in html
+    assert '<dd data-role="val-accuracy">25.0% (best epoch 1)</dd>' in html
 
 
 def test_it_cancels_and_retries_from_the_page(alice_client: Client, team: Team) -> None:
@@ -136,3 +136,32 @@ def test_it_compares_jobs_side_by_side(alice_client: Client, team: Team) -> None
     html = response.content.decode()
     assert '<td class="diagonal">4</td>' in html
     assert "Compare 2 jobs" in html
+
+
+def test_it_offers_retry_first_only_when_a_job_failed(alice_client: Client, team: Team) -> None:
+    succeeded = TeacherRunFactory(team=team)
+    failed = RunFactory(team=team, status=Run.Status.FAILED, status_message="out of memory")
+    quiet = 'class="button button-quiet" data-role="retry">Retry</button>'
+    primary = 'class="button button-primary" data-role="retry">Retry</button>'
+    assert quiet in alice_client.get(f"/jobs/{succeeded.pk}/").content.decode()
+    assert primary in alice_client.get(f"/jobs/{failed.pk}/").content.decode()
+
+
+def test_it_renders_every_part_a_status_event_changes_for_the_script_to_show(alice_client: Client, team: Team) -> None:
+    now = timezone.now()
+    run = RunFactory(team=team, status=Run.Status.RUNNING, started_at=now, heartbeat_at=now, worker_hostname="w")
+    html = alice_client.get(f"/jobs/{run.pk}/").content.decode()
+    assert f'<form method="post" action="/jobs/{run.pk}/retry/" id="retry-form" hidden>' in html
+    assert '<section class="card" id="results" hidden>' in html
+    assert f'data-role="checkpoint" href="/api/runs/{run.pk}/checkpoint/" hidden>' in html
+    assert '<span data-role="started"><time datetime="' in html
+    assert '<span data-role="finished">—</span>' in html
+    assert 'id="cancel-form">' in html
+
+
+def test_it_explains_what_each_loss_chart_of_a_distillation_measures(alice_client: Client, team: Team) -> None:
+    run = RunFactory(team=team, teacher=TeacherRunFactory(team=team))
+    html = alice_client.get(f"/jobs/{run.pk}/").content.decode()
+    assert "The KD + CE mix it minimises: α = 0.5" in html
+    assert "Cross-entropy on the validation split, without the teacher: not on the training loss's scale." in html
+    assert 'id="val-loss-chart"' in html
