@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.run_factories import RunFactory, TeacherRunFactory
+from tests.run_factories import RunFactory, TeacherRunFactory, finished_run_create
 from webapp.accounts.models import Team
 from webapp.datasets.models import DatasetVersion
 from webapp.runs.models import Run, RunEpoch
@@ -134,7 +134,7 @@ def test_it_compares_jobs_side_by_side(alice_client: Client, team: Team) -> None
     assert [row[0] for row in response.context["f1_rows"]] == ["a", "b"]
     assert response.context["f1_rows"][1][1] == [0.75, 0.75]
     html = response.content.decode()
-    assert '<td class="diagonal">4</td>' in html
+    assert '<td class="diagonal" title="true b, predicted b: 4">4</td>' in html
     assert "Compare 2 jobs" in html
 
 
@@ -165,3 +165,18 @@ def test_it_explains_what_each_loss_chart_of_a_distillation_measures(alice_clien
     assert "The KD + CE mix it minimises: α = 0.5" in html
     assert "Cross-entropy on the validation split, without the teacher: not on the training loss's scale." in html
     assert 'id="val-loss-chart"' in html
+
+
+def test_it_marks_teacher_and_students_for_the_tradeoff_scatter(alice_client: Client, team: Team) -> None:
+    teacher = finished_run_create(model="resemotenet", team=team, accuracy=0.7, latency_ms=4.0)
+    student = finished_run_create(teacher=teacher, team=team, accuracy=0.65, dataset_version=teacher.dataset_version)
+    response = alice_client.get(f"/models/compare/?runs={teacher.pk}&runs={student.pk}")
+    points = response.context["points_json"]
+    assert [(p["role"], p["distilled"], p["accuracy"]) for p in points] == [
+        ("teacher", False, 0.7),
+        ("student", True, 0.65),
+    ]
+    assert points[0]["latency_ms"] == 4.0
+    html = response.content.decode()
+    assert 'id="tradeoff-data"' in html
+    assert '<abbr title="surprise">sur</abbr>' in html
