@@ -39,8 +39,8 @@ def test_it_shows_kdcores_messages_next_to_the_fields(
     assert response.status_code == 200
     form = response.context["form"]
     assert form.errors == {
-        "alpha": ["must be in [0, 1], got 1.5"],
-        "width_mult": ["set width_mult in (0, 1] only for mini_resemotenet (any width)"],
+        "alpha": ["α must be between 0 and 1; you entered 1.5."],
+        "width_mult": ["Width must be more than 0 and at most 1 (the fraction of the teacher's channels it keeps)."],
     }
     assert Run.objects.count() == 1  # the teacher only
 
@@ -136,6 +136,27 @@ def test_it_compares_jobs_side_by_side(alice_client: Client, team: Team) -> None
     html = response.content.decode()
     assert '<td class="diagonal" title="true b, predicted b: 4">4</td>' in html
     assert "Compare 2 jobs" in html
+
+
+def test_it_names_every_problem_of_the_form_in_one_round(alice_client: Client, team: Team) -> None:
+    data = {**FORM, "model": "mini_resemotenet_b", "epochs": "0", "batch_size": "0", "lr": "-1"}
+    response = alice_client.post("/jobs/", data)  # no dataset version either
+    assert response.context["form"].errors == {
+        "dataset_version": ["Pick the dataset version to train on."],
+        "epochs": ["Epochs must be between 1 and 1,000; you entered 0."],
+        "batch_size": ["Batch size must be between 1 and 4,096; you entered 0."],
+        "lr": ["Learning rate must be more than 0 and at most 10; you entered -1."],
+    }
+    assert "[1, 1000]" not in response.content.decode()
+    assert not Run.objects.exists()
+
+
+def test_it_keeps_the_chosen_dataset_version_after_a_refusal(
+    alice_client: Client, team: Team, version: DatasetVersion
+) -> None:
+    response = alice_client.post("/jobs/", {**FORM, "dataset_version": version.pk, "epochs": "0"})
+    assert response.context["form"].errors == {"epochs": ["Epochs must be between 1 and 1,000; you entered 0."]}
+    assert f'<option value="{version.pk}" selected>{version}</option>' in response.content.decode()
 
 
 def test_it_offers_retry_first_only_when_a_job_failed(alice_client: Client, team: Team) -> None:
