@@ -49,3 +49,10 @@ def test_it_lists_the_teams_recent_pings(alice_client: Client, team: Team, redis
     ping = PingFactory(team=team)
     html = alice_client.get("/status/").content.decode()
     assert f'href="/status/pings/{ping.pk}/"' in html
+
+
+def test_it_says_just_now_for_a_ping_sent_seconds_ago(alice_client: Client, team: Team, redis: Any) -> None:
+    PingFactory(team=team)
+    html = alice_client.get("/status/").content.decode()
+    assert "<td>just now</td>" in html
+    assert "0\xa0minutes" not in html
