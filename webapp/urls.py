@@ -5,6 +5,11 @@ from django.urls import include, path
 
 from webapp.system.views import healthz_view
 
+# The admin speaks as the Studio (its icon comes with templates/admin/base_site.html).
+admin.site.site_header = "Mini-ResEmoteNet Studio administration"
+admin.site.site_title = "Mini-ResEmoteNet Studio"
+admin.site.index_title = "People, teams and records"
+
 urlpatterns = [
     path("healthz", healthz_view, name="healthz"),
     path("api/", include("webapp.api_urls")),

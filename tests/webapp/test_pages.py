@@ -56,3 +56,10 @@ def test_it_says_just_now_for_a_ping_sent_seconds_ago(alice_client: Client, team
     html = alice_client.get("/status/").content.decode()
     assert "<td>just now</td>" in html
     assert "0\xa0minutes" not in html
+
+
+def test_the_admin_carries_the_studios_name_and_icon(client: Client, db: None) -> None:
+    html = client.get("/admin/login/").content.decode()
+    assert "<title>Log in | Mini-ResEmoteNet Studio</title>" in html
+    assert "Mini-ResEmoteNet Studio administration" in html
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
