@@ -18,6 +18,7 @@ urlpatterns = [
     path("pings/", system_apis.PingListApi.as_view(), name="ping_list"),
     path("pings/create/", system_apis.PingCreateApi.as_view(), name="ping_create"),
     path("pings/<int:pk>/", system_apis.PingDetailApi.as_view(), name="ping_detail"),
+    path("system/health/", system_apis.HealthApi.as_view(), name="health"),
     path("datasets/", include("webapp.datasets.api_urls")),
     path("", include("webapp.runs.api_urls")),
 ]
