@@ -19,6 +19,7 @@ urlpatterns = [
     path("pings/create/", system_apis.PingCreateApi.as_view(), name="ping_create"),
     path("pings/<int:pk>/", system_apis.PingDetailApi.as_view(), name="ping_detail"),
     path("system/health/", system_apis.HealthApi.as_view(), name="health"),
+    path("dashboard/", system_apis.DashboardApi.as_view(), name="dashboard"),
     path("datasets/", include("webapp.datasets.api_urls")),
     path("", include("webapp.runs.api_urls")),
 ]

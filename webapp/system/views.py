@@ -17,8 +17,9 @@ def healthz_view(request: HttpRequest) -> JsonResponse:
 
 
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    """Where a signed-in user lands: their team, the sections, and whether the Studio is healthy."""
-    return render(request, "system/dashboard.html", {"health": selectors.health_get()})
+    """Where a signed-in user lands: their team's counts and latest work, and whether the Studio is healthy."""
+    summary = selectors.team_summary(user=request.user, team=request.team)  # type: ignore[attr-defined]
+    return render(request, "system/dashboard.html", {"health": selectors.health_get(), "summary": summary})
 
 
 def status_view(request: HttpRequest) -> HttpResponse:
