@@ -6,6 +6,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.dataset_factories import DatasetFactory, version_with_faces
+from tests.factories import UserFactory
 from tests.run_factories import RunFactory, TeacherRunFactory
 from webapp.accounts.models import Team
 from webapp.runs.models import Run
@@ -61,3 +62,10 @@ def test_it_summarises_nothing_for_an_outsider(charlie_api: APIClient, team: Tea
     _teams_work(team)
     body = charlie_api.get("/api/dashboard/").json()
     assert (body["team"], body["job_count"], body["latest_jobs"]) == ("Outsiders", 0, [])
+
+
+def test_it_summarises_nothing_for_someone_in_no_team(db: None) -> None:
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    body = client.get("/api/dashboard/").json()
+    assert (body["team"], body["dataset_count"], body["latest_datasets"]) == (None, 0, [])
