@@ -5,7 +5,9 @@ The worker and web server are subprocesses run by the Studio's own `Supervisor`,
 must be transactional (`@pytest.mark.django_db(transaction=True)`) so the subprocesses see their rows.
 """
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -31,12 +34,38 @@ START_TIMEOUT = 90  # seconds; two cores, cold imports
 
 
 @dataclass(frozen=True)
+class WebServer:
+    """The live uvicorn, which a test may stop and start again: its WebSockets drop as in a real restart."""
+
+    supervisor: Supervisor
+    port: int
+    log_path: Path
+
+    def stop(self) -> None:
+        """SIGTERM the server (uvicorn closes every WebSocket with 1012, "service restart") and wait for it."""
+        for child in self.supervisor.children:
+            if child.name == "web" and child.process.poll() is None:
+                child.process.send_signal(signal.SIGTERM)
+                child.process.wait(timeout=30)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child.process.pid, signal.SIGKILL)
+        wait_until(lambda: not port_open(self.port), timeout=10, what="web server still listening")
+
+    def start(self) -> None:
+        """Start the server again on the same port; returns once it listens."""
+        self.supervisor.start("web", _web_argv(self.port))
+        listening = partial(port_open, self.port)
+        wait_until(listening, timeout=START_TIMEOUT, what="web server not listening", log_path=self.log_path)
+
+
+@dataclass(frozen=True)
 class LiveStudio:
     """Where the live web server answers and which worker serves it."""
 
     url: str
     worker_hostname: str
     log_path: Path
+    web: WebServer
 
 
 def free_ports(count: int) -> list[int]:
@@ -150,7 +179,8 @@ def live_studio(
                 what="worker heartbeat not seen",
                 log_path=log_path,
             )
-            yield LiveStudio(url=f"http://127.0.0.1:{port}", worker_hostname=hostname, log_path=log_path)
+            web = WebServer(supervisor=supervisor, port=port, log_path=log_path)
+            yield LiveStudio(url=f"http://127.0.0.1:{port}", worker_hostname=hostname, log_path=log_path, web=web)
         finally:
             supervisor.stop()
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from webapp.accounts import apis as account_apis
+from webapp.dashboard import apis as dashboard_apis
 from webapp.system import apis as system_apis
 
 app_name = "api"
@@ -18,6 +19,8 @@ urlpatterns = [
     path("pings/", system_apis.PingListApi.as_view(), name="ping_list"),
     path("pings/create/", system_apis.PingCreateApi.as_view(), name="ping_create"),
     path("pings/<int:pk>/", system_apis.PingDetailApi.as_view(), name="ping_detail"),
+    path("system/health/", system_apis.HealthApi.as_view(), name="health"),
+    path("dashboard/", dashboard_apis.DashboardApi.as_view(), name="dashboard"),
     path("datasets/", include("webapp.datasets.api_urls")),
     path("recordings/", include("webapp.recordings.api_urls")),
     path("", include("webapp.runs.api_urls")),

@@ -3,10 +3,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from webapp.dashboard.views import dashboard_view
 from webapp.system.views import healthz_view
+
+# The admin speaks as the Studio (its icon comes with templates/admin/base_site.html).
+admin.site.site_header = "Mini-ResEmoteNet Studio administration"
+admin.site.site_title = "Mini-ResEmoteNet Studio"
+admin.site.index_title = "People, teams and records"
 
 urlpatterns = [
     path("healthz", healthz_view, name="healthz"),
+    path("", dashboard_view, name="dashboard"),
     path("api/", include("webapp.api_urls")),
     path("admin/", admin.site.urls),
     path("", include("webapp.accounts.urls")),

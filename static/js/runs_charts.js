@@ -32,6 +32,12 @@ window.RunCharts = (function () {
     );
   }
 
+  // A legend entry for a line with no points is a promise the chart does not keep (e.g. "train (live)" after a
+  // reload: batch points are never stored), so lines without data stay out of the legend until they have some.
+  function hasData(item, chartData) {
+    return chartData.datasets[item.datasetIndex].data.length > 0;
+  }
+
   function lineChart(canvas, yTitle, asPercent, datasets) {
     const ticks = asPercent ? { callback: (value) => Math.round(value * 1000) / 10 + "%" } : {};
     return new Chart(canvas, {
@@ -47,7 +53,7 @@ window.RunCharts = (function () {
           x: { type: "linear", min: 0, title: { display: true, text: "epoch" }, ticks: { precision: 0 } },
           y: { title: { display: true, text: yTitle }, ticks: ticks },
         },
-        plugins: { legend: { position: "bottom" } },
+        plugins: { legend: { position: "bottom", labels: { filter: hasData } } },
       },
     });
   }

@@ -1,38 +1,57 @@
-// Job page: curves, epoch table, throughput and ETA, kept live over /ws/runs/<id>/.
-// The page starts from the history embedded in it, subscribes, then fetches the job once more so that
-// nothing published between the page render and the subscription is missed. Reloading shows the same.
+// Job page: curves, epoch table, throughput and ETA, kept live over the job's feed (live_feed.js, /ws/runs/<id>/).
+// The page starts from the job embedded in it; the feed catches up through /api/runs/<id>/ on every (re)connect,
+// so nothing published before the subscription or while disconnected is missed. Status changes are rendered
+// from the `run.status` event itself (runs_detail_status.js): the buttons and facts are right at once.
 (function () {
   "use strict";
 
   const C = window.RunCharts;
+  const View = window.RunStatusView;
   const initial = JSON.parse(document.getElementById("run-data").textContent);
   const runId = initial.id;
   const epochs = new Map(); // epoch number -> ProgressEvent of kind "epoch"
-  const batchLoss = C.series("train (live)", "#adb5bd", { pointRadius: 0, borderWidth: 1 });
-  const batchAccuracy = C.series("train (live)", "#adb5bd", { pointRadius: 0, borderWidth: 1 });
-  const lossSeries = [batchLoss, C.series("train", C.COLORS[0]), C.series("validation", C.COLORS[1])];
-  const accuracySeries = [batchAccuracy, C.series("train", C.COLORS[0]), C.series("validation", C.COLORS[1])];
+  let run = initial;
+  let latest = null; // the furthest ProgressEvent seen (batch or epoch): its `epochs` is the current plan
+
+  const live = { pointRadius: 0, borderWidth: 1 };
+  const batchLoss = C.series("train (live)", "#adb5bd", live);
+  const batchAccuracy = C.series("train (live)", "#adb5bd", live);
+  const trainLoss = C.series("train, per epoch", C.COLORS[0]);
+  const valLoss = C.series("validation", C.COLORS[1]);
+  const trainAccuracy = C.series("train", C.COLORS[0]);
+  const valAccuracy = C.series("validation", C.COLORS[1]);
   const lossCanvas = document.getElementById("loss-chart");
-  const lossChart = C.lineChart(lossCanvas, "loss", false, lossSeries);
-  const accuracyChart = C.lineChart(document.getElementById("accuracy-chart"), "accuracy", true, accuracySeries);
-  const TERMINAL = ["succeeded", "failed", "cancelled"];
-  let status = initial.status;
+  const charts = [
+    C.lineChart(lossCanvas, "loss", false, [batchLoss, trainLoss]),
+    C.lineChart(document.getElementById("val-loss-chart"), "loss", false, [valLoss]),
+    C.lineChart(document.getElementById("accuracy-chart"), "accuracy", true, [batchAccuracy, trainAccuracy, valAccuracy]),
+  ];
 
   function text(id, value) {
     document.getElementById(id).textContent = value;
   }
 
-  function showProgress(event) {
-    text("stat-epoch", event.epoch + " / " + event.epochs);
-    text("stat-step", event.step + " / " + event.steps_per_epoch);
-    text("stat-speed", Math.round(event.images_per_s).toLocaleString());
-    text("stat-eta", TERMINAL.includes(status) ? "—" : C.duration(event.eta_s));
+  function noteProgress(event) {
+    if (!event || !event.kind) return;
+    const further = !latest || event.epoch > latest.epoch || (event.epoch === latest.epoch && event.step >= latest.step);
+    if (further) latest = event;
+  }
+
+  // A finished job's planned epochs are the ones it ran (metrics.epochs): a time limit may have cut the plan.
+  function showProgress() {
+    if (!latest) return;
+    const finished = View.isFinished(run);
+    const planned = finished && run.metrics && run.metrics.epochs ? run.metrics.epochs : latest.epochs;
+    text("stat-epoch", latest.epoch + " / " + planned);
+    text("stat-step", latest.step + " / " + latest.steps_per_epoch);
+    text("stat-speed", Math.round(latest.images_per_s).toLocaleString("en-US"));
+    text("stat-eta", finished ? "—" : C.duration(latest.eta_s));
   }
 
   function epochRow(event) {
     const cells = [
       event.epoch, C.number(event.loss), C.percent(event.accuracy), C.number(event.val_loss),
-      C.percent(event.val_accuracy), C.number(event.val_macro_f1), Math.round(event.images_per_s).toLocaleString(),
+      C.percent(event.val_accuracy), C.number(event.val_macro_f1), Math.round(event.images_per_s).toLocaleString("en-US"),
       Number(event.lr).toPrecision(3),
     ];
     const row = document.createElement("tr");
@@ -47,27 +66,22 @@
 
   function renderEpochs() {
     const ordered = Array.from(epochs.values()).sort((a, b) => a.epoch - b.epoch);
-    lossSeries[1].data = ordered.map((e) => ({ x: e.epoch, y: e.loss }));
-    lossSeries[2].data = ordered.filter((e) => e.val_loss !== null).map((e) => ({ x: e.epoch, y: e.val_loss }));
-    accuracySeries[1].data = ordered.map((e) => ({ x: e.epoch, y: e.accuracy }));
-    accuracySeries[2].data = ordered.filter((e) => e.val_accuracy !== null).map((e) => ({ x: e.epoch, y: e.val_accuracy }));
+    const validated = (key) => ordered.filter((e) => e[key] !== null).map((e) => ({ x: e.epoch, y: e[key] }));
+    trainLoss.data = ordered.map((e) => ({ x: e.epoch, y: e.loss }));
+    valLoss.data = validated("val_loss");
+    trainAccuracy.data = ordered.map((e) => ({ x: e.epoch, y: e.accuracy }));
+    valAccuracy.data = validated("val_accuracy");
     document.querySelector("#epochs tbody").replaceChildren(...ordered.map(epochRow));
     document.getElementById("no-epochs").hidden = ordered.length > 0;
     const best = Math.max(...ordered.map((e) => e.val_accuracy ?? -1));
     if (best >= 0) text("stat-best", C.percent(best));
     lossCanvas.dataset.epochPoints = ordered.length;
-    redraw();
   }
 
-  function redraw() {
-    lossChart.update("none");
-    accuracyChart.update("none");
-  }
-
-  function addEpoch(event) {
-    epochs.set(event.epoch, event);
+  function render() {
     renderEpochs();
-    showProgress(event);
+    showProgress();
+    charts.forEach((chart) => chart.update("none"));
   }
 
   function addBatch(event) {
@@ -75,54 +89,39 @@
     batchLoss.data.push({ x: x, y: event.loss });
     batchAccuracy.data.push({ x: x, y: event.accuracy });
     lossCanvas.dataset.batchPoints = batchLoss.data.length;
-    redraw();
-    showProgress(event);
+    noteProgress(event);
   }
 
-  function showStatus(run) {
-    const badge = document.querySelector("#run-status [data-role=status]");
-    badge.className = "badge badge-" + run.status;
-    badge.textContent = run.status_label;
-    document.querySelector("#run-status [data-role=cpu]").hidden = !(run.runs_on_cpu && !TERMINAL.includes(run.status));
-    const message = document.getElementById("run-message");
-    if (run.status !== "queued") message.textContent = run.status_message;
-    message.classList.toggle("failed", run.status === "failed");
-    const wasActive = !TERMINAL.includes(status);
-    status = run.status;
-    // A finished job shows its results and other buttons: the server renders those.
-    if (wasActive && TERMINAL.includes(status)) setTimeout(() => window.location.reload(), 1500);
+  function addEpoch(event) {
+    epochs.set(event.epoch, event);
+    noteProgress(event);
+  }
+
+  function showRun(data) {
+    run = data;
+    View.apply(run);
+    if (View.isFinished(run) && feed) feed.stop(); // nothing more will happen to it
   }
 
   function onEvent(message) {
-    const event = JSON.parse(message.data);
-    if (event.event === "run.progress") addBatch(event.data);
-    else if (event.event === "run.epoch") addEpoch(event.data);
-    else if (event.event === "run.status") showStatus(event.data);
+    if (message.event === "run.progress") addBatch(message.data);
+    else if (message.event === "run.epoch") addEpoch(message.data);
+    else if (message.event === "run.status") showRun(message.data);
   }
 
   async function catchUp() {
-    const response = await fetch("/api/runs/" + runId + "/", { credentials: "same-origin" });
-    if (!response.ok) return;
-    const run = await response.json();
-    run.epochs.forEach((event) => epochs.set(event.epoch, event));
-    renderEpochs();
-    if (run.progress && run.progress.kind) showProgress(run.progress);
-    if (run.status !== status) showStatus(run);
+    const data = await window.LiveFeed.fetchJson("/api/runs/" + runId + "/");
+    data.epochs.forEach(addEpoch);
+    noteProgress(data.progress);
+    showRun(data);
+    render();
   }
 
-  function connect() {
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + window.location.host + "/ws/runs/" + runId + "/");
-    socket.addEventListener("message", onEvent);
-    socket.addEventListener("open", catchUp);
-    // The server restarted or the network blinked: resubscribe while the job may still change.
-    socket.addEventListener("close", () => {
-      if (!TERMINAL.includes(status)) setTimeout(connect, 2000);
-    });
-  }
-
-  initial.epochs.forEach((event) => epochs.set(event.epoch, event));
-  renderEpochs();
-  if (initial.progress && initial.progress.kind) showProgress(initial.progress);
-  if (!TERMINAL.includes(status)) connect();
+  View.localTimes();
+  initial.epochs.forEach(addEpoch);
+  noteProgress(initial.progress);
+  render();
+  const feed = View.isFinished(run)
+    ? null
+    : window.LiveFeed.open({ url: "/ws/runs/" + runId + "/", catchUp: catchUp, onEvent: onEvent, onBatch: render });
 })();

@@ -1,80 +1,157 @@
-// Status page: "Ping a worker" queues a ping through the API and shows the worker's answer the moment
-// it is pushed over the ping's WebSocket. No business rules here: the API and the events say it all.
+// Status page: the health of the Studio, read again from /api/system/health/ every few seconds, and "Ping a
+// worker", which queues a ping through the API and shows the worker's answer the moment its live feed
+// (live_feed.js, /ws/pings/<id>/) pushes it. No business rules here: the API and the events say it all.
 (function () {
   "use strict";
 
-  const button = document.getElementById("ping-button");
-  const result = document.getElementById("ping-result");
-  if (!button || !result) return;
+  const REFRESH_MS = 5000;
+  const PING_TIMEOUT_MS = 15000;
 
-  const TIMEOUT_MS = 15000;
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
 
+  // ---- Health: the same markup as system/_checks.html and system/_worker_table.html.
+  function check(label, ok, badge, detail) {
+    const box = element("div", "check " + (ok ? "check-ok" : "check-fail"));
+    box.append(element("span", "check-label", label), element("span", "badge " + (ok ? "badge-ok" : "badge-fail"), badge),
+      element("small", "check-detail", detail));
+    return box;
+  }
+
+  function checks(health) {
+    const workers = health.workers.items;
+    const names = workers.map((worker) => worker.hostname).join(", ");
+    const box = element("div", "checks");
+    box.append(
+      check("Database", health.database.ok, health.database.ok ? "OK" : "Down", health.database.detail),
+      check("Redis", health.redis.ok, health.redis.ok ? "OK" : "Down", health.redis.detail),
+      check("Workers", workers.length > 0, workers.length + " live", names || "none: jobs would wait in the queue"),
+    );
+    return box;
+  }
+
+  function workerRow(worker) {
+    const row = element("tr");
+    const queues = element("td");
+    worker.queues.forEach((queue) => queues.append(element("span", "tag", queue)));
+    const gpu = element("td");
+    gpu.append(worker.has_gpu ? element("span", "badge badge-ok", worker.gpus.join(", ")) : element("span", "badge badge-neutral", "CPU only"));
+    const seen = element("td", "", worker.seen_seconds_ago < 1 ? "just now" : worker.seen_seconds_ago + " s ago");
+    seen.dataset.role = "seen";
+    row.append(element("td", "mono", worker.hostname), queues, gpu, element("td", "mono muted", "pid " + worker.pid), seen);
+    return row;
+  }
+
+  function workerTable(health) {
+    const workers = health.workers.items;
+    if (!workers.length) {
+      const empty = element("div", "empty-state compact");
+      const why = health.redis.ok
+        ? ["No worker is running", "Jobs wait in the queue until one starts. ./studio up starts one beside the web server; " +
+            "on a GPU host run celery -A worker worker -Q gpu,cpu with the same REDIS_URL and DATABASE_URL."]
+        : ["Workers unknown", "Redis does not answer, so no worker can be seen or reached. " + health.redis.detail];
+      empty.append(element("h2", "", why[0]), element("p", "", why[1]));
+      return empty;
+    }
+    const table = element("table", "table");
+    table.id = "workers";
+    const head = element("tr");
+    ["Worker", "Queues", "GPU", "Process", "Last seen"].forEach((name) => head.append(element("th", "", name)));
+    table.append(element("thead"), element("tbody"));
+    table.tHead.append(head);
+    table.tBodies[0].append(...workers.map(workerRow));
+    return table;
+  }
+
+  function followHealth(container) {
+    const refresh = async () => {
+      if (document.hidden) return;
+      try {
+        const response = await fetch(container.dataset.url, { credentials: "same-origin" });
+        if (!response.ok) return;
+        const health = await response.json();
+        container.querySelector("[data-role=checks]").replaceChildren(checks(health));
+        container.querySelector("[data-role=workers]").replaceChildren(workerTable(health));
+        container.querySelector("[data-role=updated]").textContent = "updated " + new Date().toLocaleTimeString();
+      } catch (error) {
+        container.querySelector("[data-role=updated]").textContent = "cannot reach the Studio: retrying";
+      }
+    };
+    setInterval(refresh, REFRESH_MS);
+    document.addEventListener("visibilitychange", refresh);
+  }
+
+  // ---- Ping a worker.
   function csrfToken() {
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  function show(text, state) {
-    result.textContent = text;
-    result.className = "ping-result " + (state || "");
-  }
-
-  function showAnswer(ping) {
-    const noPings = document.getElementById("no-pings");
-    if (noPings) noPings.remove();
-    show("Pong from " + ping.worker_hostname + " in " + ping.round_trip_ms + " ms (ping #" + ping.id + ")", "ok");
-    button.disabled = false;
-  }
-
-  async function createPing() {
-    const response = await fetch(button.dataset.createUrl, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      credentials: "same-origin",
-      body: "{}",
-    });
-    if (!response.ok) throw new Error("the API answered " + response.status);
-    return response.json();
-  }
-
-  function watch(ping) {
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + window.location.host + "/ws/pings/" + ping.id + "/");
-    let done = false;
-    const finish = (answer) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.close();
-      showAnswer(answer);
+  function followPings(button, result) {
+    const show = (text, state) => {
+      result.textContent = text;
+      result.className = "ping-result " + (state || "");
     };
-    const timer = setTimeout(() => {
-      if (done) return;
-      done = true;
-      socket.close();
-      show("No worker answered within " + TIMEOUT_MS / 1000 + " s. Is a worker running?", "fail");
-      button.disabled = false;
-    }, TIMEOUT_MS);
-    socket.addEventListener("message", (message) => {
-      const event = JSON.parse(message.data);
-      if (event.event === "ping.completed") finish(event.data);
-    });
-    // Catch up after subscribing: a fast worker may have answered before the socket opened.
-    socket.addEventListener("open", async () => {
-      const response = await fetch("/api/pings/" + ping.id + "/", { credentials: "same-origin" });
-      const current = await response.json();
-      if (current.status === "completed") finish(current);
+
+    async function createPing() {
+      const response = await fetch(button.dataset.createUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+        body: "{}",
+      });
+      if (!response.ok) throw new Error("the API answered " + response.status);
+      return response.json();
+    }
+
+    function watch(ping) {
+      let done = false;
+      const finish = (text, state) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        feed.stop();
+        show(text, state);
+        button.disabled = false;
+      };
+      const answered = (answer) => {
+        if (answer.status !== "completed") return;
+        const noPings = document.getElementById("no-pings");
+        if (noPings) noPings.remove();
+        finish("Pong from " + answer.worker_hostname + " in " + answer.round_trip_ms + " ms (ping #" + answer.id + ")", "ok");
+      };
+      const timer = setTimeout(() => {
+        finish("No worker answered within " + PING_TIMEOUT_MS / 1000 + " s. Is a worker running?", "fail");
+      }, PING_TIMEOUT_MS);
+      // A fast worker may answer before the socket opens: the catch-up reads the ping once subscribed.
+      const feed = window.LiveFeed.open({
+        url: "/ws/pings/" + ping.id + "/",
+        catchUp: async () => answered(await window.LiveFeed.fetchJson("/api/pings/" + ping.id + "/")),
+        onEvent: (message) => {
+          if (message.event === "ping.completed") answered(message.data);
+        },
+      });
+    }
+
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      show("Waiting for a worker…");
+      try {
+        watch(await createPing());
+      } catch (error) {
+        show("Could not queue the ping: " + error.message, "fail");
+        button.disabled = false;
+      }
     });
   }
 
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    show("Waiting for a worker…");
-    try {
-      watch(await createPing());
-    } catch (error) {
-      show("Could not queue the ping: " + error.message, "fail");
-      button.disabled = false;
-    }
-  });
+  const health = document.getElementById("health");
+  if (health) followHealth(health);
+  const button = document.getElementById("ping-button");
+  const result = document.getElementById("ping-result");
+  if (button && result) followPings(button, result);
 })();

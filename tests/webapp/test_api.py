@@ -14,7 +14,9 @@ from webapp.system.models import Ping
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/api/me/", "/api/pings/", "/api/pings/1/", "/api/schema/"])
+@pytest.mark.parametrize(
+    "path", ["/api/me/", "/api/pings/", "/api/pings/1/", "/api/schema/", "/api/system/health/", "/api/dashboard/"]
+)
 def test_it_answers_401_to_an_anonymous_call(path: str) -> None:
     response = APIClient().get(path)
     assert response.status_code == 401

@@ -1,9 +1,12 @@
 """The dashboard, the sections' honest empty states and the status page."""
 
+import re
+import time
 from typing import Any
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 
 from tests.factories import PingFactory, WorkerHeartbeatFactory
 from webapp.accounts.models import Team
@@ -49,3 +52,34 @@ def test_it_lists_the_teams_recent_pings(alice_client: Client, team: Team, redis
     ping = PingFactory(team=team)
     html = alice_client.get("/status/").content.decode()
     assert f'href="/status/pings/{ping.pk}/"' in html
+
+
+def test_it_says_just_now_for_a_ping_sent_seconds_ago(alice_client: Client, team: Team, redis: Any) -> None:
+    PingFactory(team=team)
+    html = alice_client.get("/status/").content.decode()
+    assert "<td>just now</td>" in html
+    assert "0\xa0minutes" not in html
+
+
+def test_the_admin_carries_the_studios_name_and_icon(client: Client, db: None) -> None:
+    html = client.get("/admin/login/").content.decode()
+    assert "<title>Log in | Mini-ResEmoteNet Studio</title>" in html
+    assert "Mini-ResEmoteNet Studio administration" in html
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
+
+
+def test_it_shows_when_each_worker_was_last_seen(alice_client: Client, redis: Any) -> None:
+    services.worker_heartbeat_record(heartbeat=WorkerHeartbeatFactory(hostname="w1@gpu-box", seen_at=time.time() - 4))
+    html = alice_client.get("/status/").content.decode()
+    assert "<th>Last seen</th>" in html
+    assert re.search(r'<td data-role="seen">([4-9]|\d\d) s ago</td>', html)  # 4 s, or more on a busy machine
+    assert 'data-url="/api/system/health/"' in html  # where the page reads the health again
+
+
+def test_it_serves_the_health_with_process_ids_to_members(alice_api: APIClient, redis: Any) -> None:
+    services.worker_heartbeat_record(heartbeat=WorkerHeartbeatFactory(hostname="w1@gpu-box", pid=77))
+    body = alice_api.get("/api/system/health/").json()
+    assert body["redis"] == {"ok": True, "detail": "reachable"}
+    worker = body["workers"]["items"][0]
+    assert (worker["hostname"], worker["pid"]) == ("w1@gpu-box", 77)
+    assert worker["seen_seconds_ago"] >= 0

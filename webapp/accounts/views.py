@@ -48,7 +48,7 @@ def first_run_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome! Your account and team are ready.")
-            return redirect("system:dashboard")
+            return redirect("dashboard")
     return render(request, "accounts/first_run.html", {"form": form})
 
 

@@ -50,7 +50,7 @@ class RunCreateApi(APIView):
     """Queue a training job, or a distillation when `teacher` names a finished job of the same team.
 
     The settings are checked by kdcore's `TrainConfig` before anything is stored; a refusal is a 400 with a
-    message per field (e.g. `{"alpha": ["must be in [0, 1], got 1.5"]}`).
+    message per field (e.g. `{"alpha": ["α must be between 0 and 1; you entered 1.5."]}`).
     """
 
     class InputSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ makes, fills in the rest, and maps `ConfigError.errors` keys such as "distill.al
 web form, the API and the CLI refuse exactly the same configs.
 """
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -66,6 +67,33 @@ _ERROR_FIELDS = {
 }
 NON_FIELD = "__all__"
 
+# kdcore's settings as the form names them, so a refusal reads as a sentence about the field a person filled in.
+_FIELD_NAMES = {
+    "distill.temperature": "Temperature T",
+    "distill.alpha": "α",
+    "model": "Model",
+    "width_mult": "Width",
+    "epochs": "Epochs",
+    "batch_size": "Batch size",
+    "lr": "Learning rate",
+    "seed": "Seed",
+    "device": "Device",
+    "input_size": "Input size",
+}
+# Messages whose kdcore wording speaks of settings the form does not show (seconds, model names).
+_PLAIN_MESSAGES = {
+    "width_mult": "Width must be more than 0 and at most 1 (the fraction of the teacher's channels it keeps).",
+    "time_budget_s": "The time limit cannot be negative: leave it empty for no limit.",
+}
+# "must be in [1, 1000], got 0": kdcore's interval notation, with the value it was given when it says so.
+_RANGE = re.compile(r"^must be in ([\[(])([^,]+), ([^\])]+)([\])])(?:, got (\S+))?$")
+_BOUNDS = {
+    ("[", "]"): "between {low} and {high}",
+    ("(", "]"): "more than {low} and at most {high}",
+    ("[", ")"): "at least {low} and less than {high}",
+    ("(", ")"): "more than {low} and less than {high}",
+}
+
 # Batch events (each a GPU sync) every this many steps: every step on a CPU, where steps are slow and a
 # cancel must land within seconds; every 10 on a GPU, where 10 steps take milliseconds.
 LOG_EVERY_CPU, LOG_EVERY_GPU = 1, 10
@@ -85,12 +113,41 @@ def model_label(model: str, width_mult: float | None = None) -> str:
     return _LABELS.get(model, model)
 
 
+def _number(text: str) -> str:
+    """A number as people write it: "1000" → "1,000", "-1.0" → "-1", "0.5" → "0.5"; anything else as it came."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return f"{int(value):,}" if value.is_integer() else f"{value:,.6g}"
+
+
+def plain_message(key: str, message: str) -> str:
+    """kdcore's message about setting `key` in plain words, named as on the form.
+
+    "must be in [1, 1000], got 0" about "epochs" reads "Epochs must be between 1 and 1,000; you entered 0.";
+    a message this cannot word better comes back as kdcore wrote it.
+    """
+    if key in _PLAIN_MESSAGES:
+        return _PLAIN_MESSAGES[key]
+    name = _FIELD_NAMES.get(key)
+    match = _RANGE.match(message)
+    if name is None:
+        return message
+    if match is None:
+        return f"{name} {message}." if message.startswith("must ") else message
+    opening, low, high, closing, got = match.groups()
+    bounds = _BOUNDS[(opening, closing)].format(low=_number(low), high=_number(high))
+    return f"{name} must be {bounds}" + (f"; you entered {_number(got)}." if got else ".")
+
+
 def config_errors(error: ConfigError) -> ValidationError:
-    """kdcore's field → message map as a Django ValidationError keyed by form field."""
+    """kdcore's field → message map as a Django ValidationError keyed by form field, in plain words."""
     by_field: dict[str, list[str]] = {}
     for key, message in error.errors.items():
         field = _ERROR_FIELDS.get(key, NON_FIELD)
-        by_field.setdefault(field, []).append(message if field != NON_FIELD else f"{key}: {message}")
+        text = plain_message(key, message) if field != NON_FIELD else f"{key}: {message}"
+        by_field.setdefault(field, []).append(text)
     return ValidationError(by_field)
 
 

@@ -1,13 +1,22 @@
-"""The job form: the choices a person makes; kdcore's `TrainConfig` (through the service) judges the values."""
+"""The job form: the choices a person makes; kdcore's `TrainConfig` judges the values, all of them at once."""
 
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from webapp.accounts.models import Team
 from webapp.datasets.models import DatasetVersion
 from webapp.runs import selectors
-from webapp.runs.configs import DEFAULTS, DEVICE_CHOICES, INPUT_SIZE_CHOICES, MODEL_CHOICES, SETTING_NAMES
+from webapp.runs.configs import (
+    DEFAULTS,
+    DEVICE_CHOICES,
+    INPUT_SIZE_CHOICES,
+    MODEL_CHOICES,
+    NON_FIELD,
+    SETTING_NAMES,
+    train_config_build,
+)
 from webapp.runs.models import Run
 
 
@@ -20,10 +29,18 @@ def teacher_label(run: Run) -> str:
 class RunForm(forms.Form):
     """Train a model from labels, or distil a student from a finished job's checkpoint."""
 
-    dataset_version = forms.ModelChoiceField(queryset=DatasetVersion.objects.none(), label="Dataset version")
+    dataset_version = forms.ModelChoiceField(
+        queryset=DatasetVersion.objects.none(),
+        label="Dataset version",
+        empty_label="Pick a dataset version",
+        error_messages={
+            "required": "Pick the dataset version to train on.",
+            "invalid_choice": "That dataset version is not your team's: pick one from the list.",
+        },
+    )
     model = forms.ChoiceField(choices=MODEL_CHOICES, initial=DEFAULTS["model"])
     width_mult = forms.FloatField(
-        required=False, label="Width", help_text="Fraction of the teacher's channels in every layer, in (0, 1]."
+        required=False, label="Width", help_text="Fraction of the teacher's channels it keeps: above 0, at most 1."
     )
     teacher = forms.ModelChoiceField(
         queryset=Run.objects.none(),
@@ -70,3 +87,20 @@ class RunForm(forms.Form):
     def settings(self) -> dict[str, Any]:
         """The values kdcore validates, by `SETTING_NAMES`."""
         return {name: self.cleaned_data.get(name) for name in SETTING_NAMES}
+
+    def clean(self) -> dict[str, Any]:
+        """Ask kdcore about every setting now, so one submit shows every problem (not the dataset's first).
+
+        The service asks again before it stores the job; a field Django already refused keeps its own message.
+        """
+        cleaned = super().clean() or {}
+        teacher = cleaned.get("teacher")
+        try:
+            train_config_build(
+                settings=self.settings(), teacher_checkpoint=teacher.checkpoint_path if teacher else None, on_cpu=False
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field == NON_FIELD or field not in self.errors:
+                    self.add_error(None if field == NON_FIELD else field, messages)
+        return cleaned

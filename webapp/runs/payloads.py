@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from webapp.runs import selectors
+from webapp.runs.configs import TEACHER_MODEL
 from webapp.runs.models import Run
 from webapp.runs.serializers import run_detail_payload
 
@@ -41,13 +42,31 @@ def f1_rows(runs: list[Run]) -> list[tuple[str, list[float | None]]]:
     return rows
 
 
-def confusion_rows(run: Run) -> list[tuple[str, list[tuple[int, bool]]]]:
-    """A job's confusion matrix as rows (true class → counts per predicted class, with the diagonal marked)."""
+def confusion_rows(run: Run) -> list[tuple[str, list[tuple[int, bool, str]]]]:
+    """A job's confusion matrix as rows: true class → (count, on the diagonal, predicted class) per column."""
     matrix = run_report(run)[1].get("confusion") or []
+    names = run.class_names
     return [
-        (name, [(count, i == j) for j, count in enumerate(row)])
-        for i, (name, row) in enumerate(zip(run.class_names, matrix, strict=False))
+        (name, [(count, i == j, names[j] if j < len(names) else "") for j, count in enumerate(row)])
+        for i, (name, row) in enumerate(zip(names, matrix, strict=False))
     ]
+
+
+def tradeoff_points(runs: list[Run]) -> list[dict[str, Any]]:
+    """One point per job for the accuracy-against-cost scatters: what it costs (latency, parameters) and scores.
+
+    `role` says how to mark it: the full-width teacher, or a student, distilled or trained from the labels alone;
+    side by side, a distilled student above its undistilled twin is the KD gain.
+    """
+    return [
+        {
+            "id": run.pk, "label": f"#{run.pk} {run.model_label}", "accuracy": run_report(run)[1].get("accuracy"),
+            "latency_ms": run.latency_ms, "parameters": run.parameters,
+            "role": "teacher" if run.config.get("model") == TEACHER_MODEL else "student",
+            "distilled": run.is_distillation,
+        }
+        for run in runs
+    ]  # fmt: skip
 
 
 def compare_context(runs: list[Run]) -> dict[str, Any]:
@@ -56,4 +75,7 @@ def compare_context(runs: list[Run]) -> dict[str, Any]:
     for run in runs:
         split, report = run_report(run)
         entries.append({"run": run, "split": split, "report": report, "confusion": confusion_rows(run)})
-    return {"entries": entries, "f1_rows": f1_rows(runs), "runs_json": run_compare_data(runs)}
+    return {
+        "entries": entries, "f1_rows": f1_rows(runs), "runs_json": run_compare_data(runs),
+        "points_json": tradeoff_points(runs),
+    }  # fmt: skip

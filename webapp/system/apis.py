@@ -1,4 +1,4 @@
-"""API of the system app: pings."""
+"""API of the system app: pings, and the health the Status page shows."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -52,3 +52,45 @@ class PingDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         ping = selectors.ping_get(user=request.user, ping_id=pk)
         return Response(ping_payload(ping))
+
+
+class CheckOutputSerializer(serializers.Serializer):
+    """One dependency's state, as `/healthz` shows it."""
+
+    ok = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class WorkerOutputSerializer(serializers.Serializer):
+    """A live worker and how long ago it last reported."""
+
+    hostname = serializers.CharField()
+    queues = serializers.ListField(child=serializers.CharField())
+    has_gpu = serializers.BooleanField()
+    gpus = serializers.ListField(child=serializers.CharField())
+    pid = serializers.IntegerField()
+    seen_seconds_ago = serializers.IntegerField(help_text="Seconds since its last heartbeat")
+
+
+class WorkersOutputSerializer(CheckOutputSerializer):
+    items = WorkerOutputSerializer(many=True)
+
+
+class HealthOutputSerializer(serializers.Serializer):
+    """The Studio's health: `Health.as_dict()`, the body of `/healthz`."""
+
+    ok = serializers.BooleanField()
+    database = CheckOutputSerializer()
+    redis = CheckOutputSerializer()
+    workers = WorkersOutputSerializer()
+
+
+class HealthApi(APIView):
+    """The Studio's health as the Status page shows it: the same facts as `/healthz`, always 200 to a member.
+
+    The Status page reads this every few seconds, so workers appear, age and disappear without a reload.
+    """
+
+    @extend_schema(responses=HealthOutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(selectors.health_get().as_dict(with_pids=True))

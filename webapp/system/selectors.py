@@ -92,8 +92,8 @@ class Health:
         """Healthy when the database and Redis answer and at least one worker is alive."""
         return self.database.ok and self.redis.ok and bool(self.workers)
 
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON that /healthz serves."""
+    def as_dict(self, *, with_pids: bool = False) -> dict[str, Any]:
+        """The JSON that /healthz serves; `with_pids` adds each worker's process id (for members, not the public)."""
         now = time.time()
         return {
             "ok": self.ok,
@@ -102,7 +102,9 @@ class Health:
             "workers": {
                 "ok": bool(self.workers),
                 "detail": "" if self.workers else _NO_WORKER,
-                "items": [_worker_dict(worker, now) for worker in self.workers],
+                "items": [
+                    _worker_dict(worker, now) | ({"pid": worker.pid} if with_pids else {}) for worker in self.workers
+                ],
             },
         }
 

@@ -12,7 +12,6 @@ SECTIONS = {
 }
 
 urlpatterns = [
-    path("", views.dashboard_view, name="dashboard"),
     path("status/", views.status_view, name="status"),
     path("status/pings/<int:pk>/", views.ping_detail_view, name="ping_detail"),
     *(

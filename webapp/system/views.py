@@ -1,4 +1,4 @@
-"""Pages of the system app: the dashboard, the status page, one ping, the sections' empty states, /healthz."""
+"""Pages of the system app: the status page, one ping, the sections' empty states, /healthz."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,11 +14,6 @@ def healthz_view(request: HttpRequest) -> JsonResponse:
     """Database, Redis and live workers as JSON; 503 until all are fine. Public, for monitors and scripts."""
     health = selectors.health_get()
     return JsonResponse(health.as_dict(), status=200 if health.ok else 503)
-
-
-def dashboard_view(request: HttpRequest) -> HttpResponse:
-    """Where a signed-in user lands: their team, the sections, and whether the Studio is healthy."""
-    return render(request, "system/dashboard.html", {"health": selectors.health_get()})
 
 
 def status_view(request: HttpRequest) -> HttpResponse:

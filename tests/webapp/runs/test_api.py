@@ -68,9 +68,9 @@ def test_it_refuses_invalid_settings_with_a_message_per_field(
     response = _create(alice_api, version, teacher=teacher.pk, alpha=1.5, temperature=0.1, epochs=0)
     assert response.status_code == 400
     assert response.json() == {
-        "alpha": ["must be in [0, 1], got 1.5"],
-        "temperature": ["must be in [0.5, 20], got 0.1"],
-        "epochs": ["must be in [1, 1000], got 0"],
+        "alpha": ["α must be between 0 and 1; you entered 1.5."],
+        "temperature": ["Temperature T must be between 0.5 and 20; you entered 0.1."],
+        "epochs": ["Epochs must be between 1 and 1,000; you entered 0."],
     }
     assert Run.objects.filter(teacher=teacher).count() == 0
     enqueue.assert_not_called()

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.run_factories import RunFactory, TeacherRunFactory
+from tests.run_factories import RunFactory, TeacherRunFactory, finished_run_create
 from webapp.accounts.models import Team
 from webapp.datasets.models import DatasetVersion
 from webapp.runs.models import Run, RunEpoch
@@ -39,8 +39,8 @@ def test_it_shows_kdcores_messages_next_to_the_fields(
     assert response.status_code == 200
     form = response.context["form"]
     assert form.errors == {
-        "alpha": ["must be in [0, 1], got 1.5"],
-        "width_mult": ["set width_mult in (0, 1] only for mini_resemotenet (any width)"],
+        "alpha": ["α must be between 0 and 1; you entered 1.5."],
+        "width_mult": ["Width must be more than 0 and at most 1 (the fraction of the teacher's channels it keeps)."],
     }
     assert Run.objects.count() == 1  # the teacher only
 
@@ -90,7 +90,7 @@ def test_it_shows_a_finished_job_whose_dataset_has_no_test_split(alice_client: C
     assert response.status_code == 200
     html = response.content.decode()
     assert "(the dataset version has no test split)" in html
-    assert "<dd>25.0% (best epoch 1)</dd>" in html
+    assert '<dd data-role="val-accuracy">25.0% (best epoch 1)</dd>' in html
 
 
 def test_it_cancels_and_retries_from_the_page(alice_client: Client, team: Team) -> None:
@@ -134,5 +134,70 @@ def test_it_compares_jobs_side_by_side(alice_client: Client, team: Team) -> None
     assert [row[0] for row in response.context["f1_rows"]] == ["a", "b"]
     assert response.context["f1_rows"][1][1] == [0.75, 0.75]
     html = response.content.decode()
-    assert '<td class="diagonal">4</td>' in html
+    assert '<td class="diagonal" title="true b, predicted b: 4">4</td>' in html
     assert "Compare 2 jobs" in html
+
+
+def test_it_names_every_problem_of_the_form_in_one_round(alice_client: Client, team: Team) -> None:
+    data = {**FORM, "model": "mini_resemotenet_b", "epochs": "0", "batch_size": "0", "lr": "-1"}
+    response = alice_client.post("/jobs/", data)  # no dataset version either
+    assert response.context["form"].errors == {
+        "dataset_version": ["Pick the dataset version to train on."],
+        "epochs": ["Epochs must be between 1 and 1,000; you entered 0."],
+        "batch_size": ["Batch size must be between 1 and 4,096; you entered 0."],
+        "lr": ["Learning rate must be more than 0 and at most 10; you entered -1."],
+    }
+    assert "[1, 1000]" not in response.content.decode()
+    assert not Run.objects.exists()
+
+
+def test_it_keeps_the_chosen_dataset_version_after_a_refusal(
+    alice_client: Client, team: Team, version: DatasetVersion
+) -> None:
+    response = alice_client.post("/jobs/", {**FORM, "dataset_version": version.pk, "epochs": "0"})
+    assert response.context["form"].errors == {"epochs": ["Epochs must be between 1 and 1,000; you entered 0."]}
+    assert f'<option value="{version.pk}" selected>{version}</option>' in response.content.decode()
+
+
+def test_it_offers_retry_first_only_when_a_job_failed(alice_client: Client, team: Team) -> None:
+    succeeded = TeacherRunFactory(team=team)
+    failed = RunFactory(team=team, status=Run.Status.FAILED, status_message="out of memory")
+    quiet = 'class="button button-quiet" data-role="retry">Retry</button>'
+    primary = 'class="button button-primary" data-role="retry">Retry</button>'
+    assert quiet in alice_client.get(f"/jobs/{succeeded.pk}/").content.decode()
+    assert primary in alice_client.get(f"/jobs/{failed.pk}/").content.decode()
+
+
+def test_it_renders_every_part_a_status_event_changes_for_the_script_to_show(alice_client: Client, team: Team) -> None:
+    now = timezone.now()
+    run = RunFactory(team=team, status=Run.Status.RUNNING, started_at=now, heartbeat_at=now, worker_hostname="w")
+    html = alice_client.get(f"/jobs/{run.pk}/").content.decode()
+    assert f'<form method="post" action="/jobs/{run.pk}/retry/" id="retry-form" hidden>' in html
+    assert '<section class="card" id="results" hidden>' in html
+    assert f'data-role="checkpoint" href="/api/runs/{run.pk}/checkpoint/" hidden>' in html
+    assert '<span data-role="started"><time datetime="' in html
+    assert '<span data-role="finished">—</span>' in html
+    assert 'id="cancel-form">' in html
+
+
+def test_it_explains_what_each_loss_chart_of_a_distillation_measures(alice_client: Client, team: Team) -> None:
+    run = RunFactory(team=team, teacher=TeacherRunFactory(team=team))
+    html = alice_client.get(f"/jobs/{run.pk}/").content.decode()
+    assert "The KD + CE mix it minimises: α = 0.5" in html
+    assert "Cross-entropy on the validation split, without the teacher: not on the training loss's scale." in html
+    assert 'id="val-loss-chart"' in html
+
+
+def test_it_marks_teacher_and_students_for_the_tradeoff_scatter(alice_client: Client, team: Team) -> None:
+    teacher = finished_run_create(model="resemotenet", team=team, accuracy=0.7, latency_ms=4.0)
+    student = finished_run_create(teacher=teacher, team=team, accuracy=0.65, dataset_version=teacher.dataset_version)
+    response = alice_client.get(f"/models/compare/?runs={teacher.pk}&runs={student.pk}")
+    points = response.context["points_json"]
+    assert [(p["role"], p["distilled"], p["accuracy"]) for p in points] == [
+        ("teacher", False, 0.7),
+        ("student", True, 0.65),
+    ]
+    assert points[0]["latency_ms"] == 4.0
+    html = response.content.decode()
+    assert 'id="tradeoff-data"' in html
+    assert '<abbr title="surprise">sur</abbr>' in html
