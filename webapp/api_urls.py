@@ -23,5 +23,6 @@ urlpatterns = [
     path("dashboard/", dashboard_apis.DashboardApi.as_view(), name="dashboard"),
     path("datasets/", include("webapp.datasets.api_urls")),
     path("recordings/", include("webapp.recordings.api_urls")),
+    path("reviews/", include("webapp.reviews.api_urls")),
     path("", include("webapp.runs.api_urls")),
 ]

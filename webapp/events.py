@@ -15,6 +15,7 @@ RUNS = "runs"
 DATASET_IMPORTS = "dataset-imports"
 RECORDINGS = "recordings"
 ANALYSES = "analyses"
+SCORINGS = "scorings"
 
 PING_COMPLETED = "ping.completed"
 RUN_STATUS = "run.status"  # the job's payload, on every status change
@@ -23,6 +24,7 @@ DATASET_IMPORT_UPDATED = "dataset_import.updated"  # the import's payload: progr
 RUN_PROGRESS = "run.progress"  # asdict(ProgressEvent) of a batch, about once a second, never stored
 RECORDING_STATUS = "recording.status"  # the recording's payload: preparation's progress and outcome
 ANALYSIS_STATUS = "analysis.status"  # the analysis's payload, on every status change and progress point
+SCORING_STATUS = "scoring.status"  # a label-quality job's payload: progress and outcome
 ANALYSIS_FRAMES = "analysis.frames"  # per-frame rows classified since the last batch (a few batches a second)
 
 # The Channels message type every consumer handles (handler `live_event`).
@@ -79,3 +81,8 @@ def publish_analysis_status(*, analysis_id: int, data: dict[str, Any]) -> None:
 def publish_analysis_frames(*, analysis_id: int, data: dict[str, Any]) -> None:
     """Analysis `analysis_id` classified more frames: `data["rows"]` as `live_rows` lays them out."""
     publish(kind=ANALYSES, object_id=analysis_id, event=ANALYSIS_FRAMES, data=data)
+
+
+def publish_scoring_status(*, scoring_id: int, data: dict[str, Any]) -> None:
+    """Label-quality job `scoring_id` moved on or ended."""
+    publish(kind=SCORINGS, object_id=scoring_id, event=SCORING_STATUS, data=data)

@@ -13,8 +13,9 @@ RUN_TRAINING = "runs.train"
 DATASET_IMPORT = "datasets.import_dataset"
 RECORDING_PREPARE = "recordings.prepare"
 RECORDING_ANALYSE = "recordings.analyse"
+LABEL_SCORING = "reviews.score_labels"
 
-TASK_NAMES = (PING, RUN_TRAINING, DATASET_IMPORT, RECORDING_PREPARE, RECORDING_ANALYSE)
+TASK_NAMES = (PING, RUN_TRAINING, DATASET_IMPORT, RECORDING_PREPARE, RECORDING_ANALYSE, LABEL_SCORING)
 
 
 @cache
@@ -48,3 +49,8 @@ def enqueue_recording_prepare(*, recording_id: int) -> str:
 def enqueue_recording_analysis(*, analysis_id: int, queue: str) -> str:
     """Queue analysis `analysis_id` on `queue` (`gpu`, or `cpu` when no GPU worker is alive)."""
     return _client().send_task(RECORDING_ANALYSE, kwargs={"analysis_id": analysis_id}, queue=queue).id
+
+
+def enqueue_label_scoring(*, scoring_id: int, queue: str) -> str:
+    """Queue label-quality job `scoring_id` on `queue` (`gpu`, or `cpu` when no GPU worker is alive)."""
+    return _client().send_task(LABEL_SCORING, kwargs={"scoring_id": scoring_id}, queue=queue).id

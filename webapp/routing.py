@@ -4,6 +4,7 @@ from django.urls import path
 
 from webapp.datasets.consumers import DatasetImportEventsConsumer
 from webapp.recordings.consumers import AnalysisEventsConsumer, RecordingEventsConsumer
+from webapp.reviews.consumers import ScoringEventsConsumer
 from webapp.runs.consumers import RunEventsConsumer
 from webapp.system.consumers import PingEventsConsumer
 
@@ -13,4 +14,5 @@ websocket_urlpatterns = [
     path("ws/dataset-imports/<int:pk>/", DatasetImportEventsConsumer.as_asgi()),
     path("ws/recordings/<int:pk>/", RecordingEventsConsumer.as_asgi()),
     path("ws/analyses/<int:pk>/", AnalysisEventsConsumer.as_asgi()),
+    path("ws/scorings/<int:pk>/", ScoringEventsConsumer.as_asgi()),
 ]

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "webapp.datasets",
     "webapp.runs",
     "webapp.recordings",
+    "webapp.reviews",
     "worker",  # for its management commands only (import_dataset): named here, never imported by webapp
 ]
 
@@ -165,6 +166,7 @@ CELERY_TASK_ROUTES = {
     "runs.train": {"queue": "gpu"},  # a job without a GPU worker is sent to "cpu" explicitly
     "recordings.prepare": {"queue": "cpu"},
     "recordings.analyse": {"queue": "gpu"},  # like jobs: "cpu" explicitly when no GPU worker is alive
+    "reviews.score_labels": {"queue": "gpu"},  # likewise
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # training jobs are long: never reserve one behind another
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)

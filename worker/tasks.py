@@ -7,6 +7,7 @@ from webapp.system import services
 from worker import datasets
 from worker.recordings.analysis import analyse_run
 from worker.recordings.prepare import prepare_run
+from worker.reviews.scoring import score_run
 from worker.runs import training
 
 
@@ -38,3 +39,9 @@ def prepare_recording(self: Task, recording_id: int) -> None:
 def analyse_recording(self: Task, analysis_id: int) -> None:
     """Analyse a recording frame by frame, streaming rows live; a permanent error fails it with its reason."""
     analyse_run(analysis_id, hostname=self.request.hostname or "unknown")
+
+
+@shared_task(name=jobs.LABEL_SCORING, bind=True)
+def score_labels(self: Task, scoring_id: int) -> None:
+    """Cross-fit a dataset version and score every face's label; a permanent error fails the job with its reason."""
+    score_run(scoring_id, hostname=self.request.hostname or "unknown")

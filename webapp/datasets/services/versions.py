@@ -7,7 +7,7 @@ so a job that trained on v1 can always be traced to exactly the faces and labels
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -121,23 +121,33 @@ def version_rows(*, version: DatasetVersion) -> list[FaceRow]:
 
 @transaction.atomic
 def dataset_version_create_from(
-    *, parent: DatasetVersion, changes: Mapping[int, int], user: User | None, note: str = ""
+    *,
+    parent: DatasetVersion,
+    changes: Mapping[int, int],
+    user: User | None,
+    note: str = "",
+    excluded: Collection[int] = (),
 ) -> DatasetVersion:
-    """The next version of `parent`'s dataset: the parent's items with `changes` ({item id: new label}) applied.
+    """The next version of `parent`'s dataset: the parent's items with `changes` ({item id: new label}) applied and
+    the `excluded` items (not a usable face) left out.
 
-    The relabelling feature calls this with one batch of corrections; the parent stays as it was.
+    The relabelling feature calls this with one batch of decisions; the parent stays as it was.
 
     Raises:
         ValidationError: for item ids outside `parent`, unknown labels, or changes that change nothing.
     """
-    items = dict(parent.items.filter(pk__in=changes).values_list("pk", "name"))
-    unknown = sorted(set(changes) - set(items))
+    items = dict(parent.items.filter(pk__in=[*changes, *excluded]).values_list("pk", "name"))
+    unknown = sorted((set(changes) | set(excluded)) - set(items))
     if unknown:
         raise ValidationError(f"Items {unknown[:10]} are not in {parent.label} of {parent.dataset.name}.")
     if any(not 0 <= label < len(CLASS_NAMES) for label in changes.values()):
         raise ValidationError(f"Labels must be 0-{len(CLASS_NAMES) - 1} ({', '.join(CLASS_NAMES)}).")
     relabel = {items[pk]: label for pk, label in changes.items()}
+    dropped = {items[pk] for pk in excluded}
     rows = [row._replace(label=relabel.get(row.name, row.label)) for row in version_rows(version=parent)]
+    rows = [row for row in rows if row.name not in dropped]
+    if not rows:
+        raise ValidationError("Every face would be excluded: a version needs at least one face.")
     if version_fingerprint(rows, image_size=parent.image_size) == parent.fingerprint:
         raise ValidationError("These changes give every face the label it already has: no new version made.")
     text = note or f"Relabelled {len(changes)} face{'s' if len(changes) != 1 else ''} of {parent.label}"
