@@ -1,4 +1,4 @@
-"""``python -m kdcore {train,distill,evaluate,benchmark,export,models}``: the one place kdcore prints.
+"""``python -m kdcore {train,distill,evaluate,benchmark,export,models,analyze}``: the one place kdcore prints.
 
 Results go to stdout (JSON lines; ``benchmark`` also prints a markdown table), progress notes to stderr. Bad
 input (a config error, a missing file, an unreadable dataset) prints ``{"error": ...}`` to stderr and exits 2.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from kdcore.cli import benchmark, evaluate, export, models, train
+from kdcore.cli import analyze, benchmark, evaluate, export, models, train
 from kdcore.cli._common import CliError, Console
 
 __all__ = ["CliError", "Console", "build_parser", "main"]
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark.add_parser(subparsers)
     export.add_parser(subparsers)
     models.add_parser(subparsers)
+    analyze.add_parser(subparsers)
     return parser
 
 

@@ -32,6 +32,7 @@ from kdcore.video.track import IouTracker
 
 ChunkCallback = Callable[[AnalysisChunk], None]
 StopCheck = Callable[[], bool]
+_TIME_EPSILON_S = 1e-6  # frame times are rationals rounded to floats: 30 frames at 30 fps must make one second
 
 
 def analyze_video(
@@ -144,7 +145,7 @@ class _Pass:
 
     def _batch_full(self, frame: DecodedFrame) -> bool:
         span = frame.time_s - self.pending[0].frame.time_s + self.period_s
-        return len(self.crops) >= self.settings.batch_size or span >= self.settings.chunk_seconds
+        return len(self.crops) >= self.settings.batch_size or span >= self.settings.chunk_seconds - _TIME_EPSILON_S
 
     def _flush(self, should_stop: StopCheck) -> bool:
         """Classify the batch, emit its chunk, update totals and moments; True when the caller asked to stop."""

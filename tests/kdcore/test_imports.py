@@ -1,5 +1,7 @@
 """kdcore loads only its allow-list (stdlib, torch, torchvision, numpy, PIL and what they load themselves).
 
+kdcore.video alone may load av and cv2, and only when its pipeline is used (test_it_loads_av_and_cv2_only_for_video).
+
 Run in fresh interpreters, since this test process has already imported pytest, onnx and friends.
 """
 
@@ -46,6 +48,8 @@ KDCORE_MODULES = [
     "kdcore.export",
     "kdcore.cli",
     "kdcore.__main__",
+    "kdcore.video",  # lazy: PyAV and OpenCV load on first use of a name that needs them
+    "kdcore.video.settings",
 ]
 
 _PROBE = """
@@ -94,3 +98,11 @@ def test_it_validates_configs_without_torch() -> None:
 def test_it_keeps_the_data_readers_free_of_torch() -> None:
     _, added = _loaded_roots([], ["kdcore.data"])
     assert "torch" not in added
+
+
+@pytest.mark.slow
+def test_it_loads_av_and_cv2_only_for_video() -> None:
+    _, added = _loaded_roots(["torch", "torchvision", "numpy", "PIL"], ["kdcore.video.analyze"])
+    assert {"av", "cv2"} <= added
+    public = {name for name in added - ALLOWED_ROOTS - set(sys.stdlib_module_names) if not name.startswith("_")}
+    assert public == {"av", "cv2"}  # (PyAV's Cython runtime module, named with an underscore, comes along)
