@@ -81,6 +81,7 @@ def train_config(args: argparse.Namespace, device: torch.device) -> TrainConfig:
         width_mult=args.width, input_size=args.input_size, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
         warmup_epochs=min(1.0, args.epochs), augment=AugmentConfig(), seed=args.seed, device=device.type,
         bf16=cuda, channels_last=cuda, eval_batch_size=1024, log_every=50, checkpoint_every=0,
+        ema_decay=args.ema_decay, label_smoothing=args.label_smoothing,
     ).validate()  # fmt: skip
 
 
@@ -161,6 +162,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--lr", type=float, default=0.1)
     parser.add_argument("--folds", type=int, default=4)
+    parser.add_argument("--ema-decay", type=float, default=0.0, help="EMA of the weights (the Studio's jobs: 0.999)")
+    parser.add_argument("--label-smoothing", type=float, default=0.0)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--seed", type=int, default=0, help="subset, flips, folds and training")
     parser.add_argument("--no-tta", action="store_true", help="predict held-out faces without the mirrored average")

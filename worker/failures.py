@@ -16,4 +16,5 @@ def failure_message(error: BaseException) -> str:
         return str(error)
     if isinstance(error, RuntimeError) and "CUDA" in str(error):
         return f"{error}. Choose device 'auto' or 'cpu', or run a worker on a GPU host, and retry."
-    return f"{type(error).__name__}: {error}. Retry the job; if it fails again, the worker's log says more."
+    said = str(error).rstrip(". ")
+    return f"{type(error).__name__}: {said}. Retry the job; if it fails again, the worker's log says more."

@@ -6,12 +6,16 @@ without a face is a fact about the session, not missing data.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -32,7 +36,31 @@ from kdcore.video.track import IouTracker
 
 ChunkCallback = Callable[[AnalysisChunk], None]
 StopCheck = Callable[[], bool]
-_TIME_EPSILON_S = 1e-6  # frame times are rationals rounded to floats: 30 frames at 30 fps must make one second
+_TIME_EPSILON_S = 1e-6
+_WINDOW_PER_THREAD = 4  # detect frames queued per detection thread: enough to keep every thread busy
+
+
+class DetectorPool:
+    """One face detector per thread (a cascade classifier is not safe to share), and the seconds they spent."""
+
+    def __init__(self, settings: AnalysisSettings) -> None:
+        self.settings = settings
+        self.threads = settings.detect_threads or os.cpu_count() or 1
+        self.window = self.threads * _WINDOW_PER_THREAD * settings.detect_every
+        self.seconds = 0.0
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    def find(self, gray: np.ndarray) -> np.ndarray:
+        """``find_faces`` with this thread's own detector."""
+        detector = getattr(self._local, "detector", None)
+        if detector is None:
+            detector = self._local.detector = create_detector(self.settings)
+        started = time.perf_counter()
+        boxes = find_faces(detector, gray, self.settings)
+        with self._lock:
+            self.seconds += time.perf_counter() - started
+        return boxes  # frame times are rationals rounded to floats: 30 frames at 30 fps must make one second
 
 
 def analyze_video(
@@ -88,7 +116,7 @@ class _Pass:
         period_s: float,
     ) -> None:
         self.settings, self.on_chunk, self.meter, self.period_s = settings, on_chunk, meter, period_s
-        self.detector = create_detector(settings)
+        self.detectors = DetectorPool(settings)
         self.tracker = IouTracker(iou_threshold=settings.iou_threshold, max_missed=settings.max_missed)
         self.classifier = FaceClassifier(model, device)
         self.totals = TrackTotals()
@@ -108,25 +136,47 @@ class _Pass:
             self.timings[stage] += time.perf_counter() - started
 
     def run(self, reader: FrameReader, should_stop: StopCheck) -> bool:
-        """Analyse until the end or a stop request; True when stopped early."""
+        """Analyse until the end or a stop request; True when stopped early.
+
+        Detection runs ahead on a thread pool (OpenCV releases the GIL, one detector per thread), a window of frames
+        ahead of the tracker, which takes the results strictly in frame order: ids come out as they would from one
+        thread, while every core finds faces.
+        """
         frames = iter(reader)
-        while True:
-            with self._timed("decode_wait"):
-                frame = next(frames, None)
-            if frame is None:
-                break
-            self._add(frame)
-            if self._batch_full(frame) and self._flush(should_stop):
-                return True
+        ahead: deque[tuple[DecodedFrame, Future[np.ndarray] | None]] = deque()
+        with ThreadPoolExecutor(self.detectors.threads, thread_name_prefix="detect") as pool:
+            try:
+                while self._fill(ahead, frames, pool) or ahead:
+                    frame, pending = ahead.popleft()
+                    with self._timed("detect_wait"):
+                        boxes = pending.result() if pending is not None else None
+                    self._add(frame, boxes)
+                    if self._batch_full(frame) and self._flush(should_stop):
+                        return True
+            finally:
+                for _, pending in ahead:
+                    if pending is not None:
+                        pending.cancel()
         self._flush(should_stop)
         self.meter.report(self.frames_done, final=True)
         return False
 
-    def _add(self, frame: DecodedFrame) -> None:
+    def _fill(
+        self, ahead: deque[tuple[DecodedFrame, Future[np.ndarray] | None]], frames: Iterator[DecodedFrame], pool: Any
+    ) -> bool:
+        """Read frames until the window is full, queueing the detections; False once the reader is exhausted."""
+        while len(ahead) < self.detectors.window:
+            with self._timed("decode_wait"):
+                frame = next(frames, None)
+            if frame is None:
+                return False
+            detect = frame.index % self.settings.detect_every == 0
+            ahead.append((frame, pool.submit(self.detectors.find, frame.gray) if detect else None))
+        return True
+
+    def _add(self, frame: DecodedFrame, boxes: np.ndarray | None) -> None:
         height, width = frame.gray.shape
-        if frame.index % self.settings.detect_every == 0:
-            with self._timed("detect"):
-                boxes = find_faces(self.detector, frame.gray, self.settings)
+        if boxes is not None:
             with self._timed("track"):
                 visible = self.tracker.update(boxes, frame.index)
         else:
@@ -214,7 +264,7 @@ class _Pass:
             tracks=tracks,
             participant_track=participant_track(tracks),
             moments=self.moments.moments(),
-            timings=dict(self.timings),
+            timings={**self.timings, "detect": self.detectors.seconds},  # detect: thread-seconds, all threads
         )
 
 

@@ -59,6 +59,11 @@ class HaarDetector:
     """OpenCV's Viola–Jones frontal-face cascade: no weights to fetch, fast on a CPU, frontal faces only."""
 
     def __init__(self, *, scale_factor: float = 1.1, min_neighbors: int = 5) -> None:
+        if not hasattr(cv2, "CascadeClassifier"):  # OpenCV 5 removed the Haar cascades
+            raise RuntimeError(
+                f"OpenCV {cv2.__version__} has no Haar cascades (removed in OpenCV 5): install "
+                "opencv-python-headless<5 on this worker, as requirements.txt pins it."
+            )
         self.cascade = cv2.CascadeClassifier(cv2.data.haarcascades + HAAR_CASCADE)
         if self.cascade.empty():
             raise RuntimeError(f"OpenCV could not load {HAAR_CASCADE} from {cv2.data.haarcascades}")

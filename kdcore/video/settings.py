@@ -37,6 +37,7 @@ class AnalysisSettings:
     moment_gap_s: float = 3.0  # moments of one track and class are at least this far apart
     haar_scale_factor: float = 1.1  # Haar pyramid step: smaller finds more faces and costs more
     haar_min_neighbors: int = 5  # Haar votes needed for a face: higher means fewer false faces
+    detect_threads: int = 0  # detections run ahead of the tracker on this many threads; 0: one per CPU core
 
     def __post_init__(self) -> None:
         errors = self.errors()
@@ -63,6 +64,7 @@ class AnalysisSettings:
             "moment_gap_s": (0.0, 600.0),
             "haar_scale_factor": (1.01, 2.0),
             "haar_min_neighbors": (0, 50),
+            "detect_threads": (0, 256),
         }
         for name, (low, high) in ranges.items():
             value = getattr(self, name)

@@ -193,3 +193,10 @@ def test_it_runs_the_built_in_160_px_model() -> None:
     assert result.frames == 72
     assert probs.shape == (72, 7)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_it_finds_the_same_faces_whatever_the_number_of_detection_threads(analyse: Analyse) -> None:
+    one, four = analyse("face_noface.mov", detect_threads=1), analyse("face_noface.mov", detect_threads=4)
+    for column in ("frame", "track", "box"):
+        np.testing.assert_array_equal(one.column(column), four.column(column))
+    assert [t.id for t in one.result.tracks] == [t.id for t in four.result.tracks]
