@@ -14,7 +14,7 @@ from kdcore.checkpoint import load_checkpoint
 from kdcore.config import DistillConfig, TrainConfig
 from kdcore.data import FaceArrays
 from kdcore.evaluate import evaluate
-from kdcore.train import Callback, FitResult, ProgressEvent, TrainState, fit, loop
+from kdcore.train import Callback, FitResult, ProgressEvent, TrainState, budget, fit
 
 
 class Recorder(Callback):
@@ -208,7 +208,7 @@ class SlowerAfterTwo(Callback):
 def test_a_budget_follows_epochs_that_slow_down_early(
     stripes: FaceArrays, make_config: Callable[..., TrainConfig], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loop, "REPLAN_WINDOW", 0.5)  # a slow CI machine's first epochs still fall inside it
+    monkeypatch.setattr(budget, "REPLAN_WINDOW", 0.5)  # a slow CI machine's first epochs still fall inside it
     cfg = make_config(epochs=100, time_budget_s=3.0, warmup_epochs=2.0)
     started = time.perf_counter()
     result = fit(cfg, arrays=stripes, callbacks=[SlowerAfterTwo(0.25)])
