@@ -14,18 +14,18 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import torch
+from torch import nn
 
 from kdcore.checkpoint import save_checkpoint
 from kdcore.config import TrainConfig
 from kdcore.data import FaceArrays
-from kdcore.evaluate import evaluate
+from kdcore.evaluate import EvalResult, evaluate
 from kdcore.runtime import resolve_device, seed_everything
 from kdcore.train.budget import TimeBudget
 from kdcore.train.callbacks import Callback, CallbackList, ProgressEvent, TrainState
-from kdcore.train.data import DeviceData, load_device_data
+from kdcore.train.data import DeviceData, DeviceSplit, load_device_data
 from kdcore.train.learner import Learner
 from kdcore.train.result import FitResult, checkpoint_meta
 from kdcore.train.resume import RESUME_NAME, Weights, load_training_state, restore, save_atomically, training_state
@@ -97,18 +97,25 @@ class _Run:
         seen = max(1, steps_done * self.batch_size)
         return self.event("epoch", loss_sum.item() / max(1, steps_done), correct.item() / seen, started, steps_done)
 
+    def evaluate(self, model: nn.Module, split: DeviceSplit, *, tta_flip: bool = False) -> EvalResult:
+        """Evaluate ``model`` on a split with the run's settings: validation and the final evaluation of the chosen
+        weights must see the same inputs (memory format included), or the chosen epoch's numbers would not repeat."""
+        cfg = self.cfg
+        return evaluate(
+            model,
+            split.images,
+            split.labels,
+            num_classes=self.num_classes,
+            batch_size=cfg.eval_batch_size,
+            bf16=cfg.bf16,
+            channels_last=cfg.channels_last,
+            tta_flip=tta_flip,
+        )
+
     def validate(self, event: ProgressEvent) -> None:
         """Evaluate on val, keep the best weights, record the epoch."""
-        st, val, model = self.state, self.data.val, self.learner.eval_model
-        result = evaluate(
-            model,
-            val.images,
-            val.labels,
-            num_classes=self.num_classes,
-            batch_size=self.cfg.eval_batch_size,
-            bf16=self.cfg.bf16,
-            channels_last=self.cfg.channels_last,
-        )
+        st, model = self.state, self.learner.eval_model
+        result = self.evaluate(model, self.data.val)
         event.val_loss, event.val_accuracy, event.val_macro_f1 = result.loss, result.accuracy, result.report.macro_f1
         if result.accuracy > st.best_val_accuracy:
             st.best_val_accuracy, st.best_epoch = result.accuracy, st.epoch + 1
@@ -133,19 +140,16 @@ class _Run:
         model = copy.deepcopy(self.learner.eval_model)
         if self.best_state is not None:
             model.load_state_dict(self.best_state)
-        kwargs: dict[str, Any] = {"num_classes": self.num_classes, "batch_size": cfg.eval_batch_size, "bf16": cfg.bf16}
         stopped = st.should_stop  # a cancelled run's result is discarded: evaluate nothing more
-        val_split = self.data.val
-        val = evaluate(model, val_split.images, val_split.labels, **kwargs) if len(val_split) and not stopped else None
         run_test = len(test) > 0 and not stopped and cfg.evaluate_test
         elapsed = self.budget.elapsed()
         return FitResult(
             model=model.eval(),
             config=cfg.to_dict(),
             best_epoch=st.best_epoch,
-            val=val,
-            test=evaluate(model, test.images, test.labels, **kwargs) if run_test else None,
-            test_tta=evaluate(model, test.images, test.labels, tta_flip=True, **kwargs) if run_test else None,
+            val=self.evaluate(model, self.data.val) if len(self.data.val) and not stopped else None,
+            test=self.evaluate(model, test) if run_test else None,
+            test_tta=self.evaluate(model, test, tta_flip=True) if run_test else None,
             history=st.history,
             stopped=stopped,
             stop_reason=st.stop_reason,

@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 import torch
+from torch.nn.modules.module import register_module_forward_pre_hook
 
 from kdcore.checkpoint import load_checkpoint
 from kdcore.config import DistillConfig, TrainConfig
 from kdcore.data import FaceArrays
 from kdcore.evaluate import evaluate
+from kdcore.models import ResEmoteNet
 from kdcore.train import Callback, FitResult, ProgressEvent, TrainState, budget, fit
 
 
@@ -259,3 +261,21 @@ def test_sharpness_aware_steps_learn_and_change_the_path(
     assert sam.val is not None
     assert sam.val.accuracy >= 0.8
     assert [e["loss"] for e in sam.history] != [e["loss"] for e in plain.history]
+
+
+def test_it_evaluates_the_chosen_weights_in_the_memory_format_it_validated_in(
+    stripes: FaceArrays, make_config: Callable[..., TrainConfig]
+) -> None:
+    channels_last: list[bool] = []
+
+    def record(module: torch.nn.Module, args: tuple[Any, ...]) -> None:
+        if isinstance(module, ResEmoteNet) and not module.training:  # evaluations only, not training steps
+            channels_last.append(args[0].is_contiguous(memory_format=torch.channels_last))
+
+    hook = register_module_forward_pre_hook(record)
+    try:
+        fit(make_config(epochs=1, channels_last=True), arrays=stripes)
+    finally:
+        hook.remove()
+    # Validation, then the final val, test and flip-TTA test passes (a plain and a mirrored batch).
+    assert channels_last == [True] * 5
