@@ -72,7 +72,10 @@ class _Run:
         )
 
     def train_epoch(self) -> ProgressEvent:
-        """One pass over shuffled training data; batch events every ``log_every`` steps."""
+        """One pass over shuffled training data; batch events every ``log_every`` steps.
+
+        A cancel (``should_stop``) ends the pass before its next step; the event then says how many steps ran.
+        """
         st, cfg, train = self.state, self.cfg, self.data.train
         gen = torch.Generator(device=self.device).manual_seed(cfg.seed * 100_003 + st.epoch)
         order = torch.randperm(len(train), device=self.device, generator=gen)
@@ -81,6 +84,8 @@ class _Run:
         correct = torch.zeros((), device=self.device, dtype=torch.long)
         started, steps_done = self.budget.clock(), 0
         for step in range(st.steps_per_epoch):
+            if st.should_stop:  # checked before every step, so a cancel as the epoch starts trains nothing
+                break
             idx = order[step * self.batch_size : (step + 1) * self.batch_size]
             loss, right = self.learner.step(train.images[idx], train.labels[idx], idx, gen, st.global_step)
             loss_sum += loss
@@ -91,8 +96,6 @@ class _Run:
                 seen = steps_done * self.batch_size
                 ev = self.event("batch", loss_sum.item() / steps_done, correct.item() / seen, started, steps_done)
                 self.callbacks.on_batch_end(st, ev)
-            if st.should_stop:
-                break
         self.images_seen += steps_done * self.batch_size
         seen = max(1, steps_done * self.batch_size)
         return self.event("epoch", loss_sum.item() / max(1, steps_done), correct.item() / seen, started, steps_done)
@@ -211,7 +214,7 @@ def _run_epoch(run: _Run, last: Path | None) -> None:
     run.budget.start_epoch()
     event = run.train_epoch()
     if event.step < event.steps_per_epoch:
-        return  # cancelled mid-epoch: an incomplete epoch is neither validated nor kept to resume from
+        return  # cancelled before its last step: an incomplete epoch is neither validated, recorded nor resumed from
     run.validate(event)
     run.callbacks.on_epoch_end(st, event)
     st.epoch += 1

@@ -279,3 +279,27 @@ def test_it_evaluates_the_chosen_weights_in_the_memory_format_it_validated_in(
         hook.remove()
     # Validation, then the final val, test and flip-TTA test passes (a plain and a mirrored batch).
     assert channels_last == [True] * 5
+
+
+class StopAtEpochStart(Recorder):
+    """Cancels as the given epoch (0-based) starts, before any of its steps: a cancel that arrives between epochs."""
+
+    def __init__(self, epoch: int) -> None:
+        super().__init__()
+        self.stop_epoch = epoch
+
+    def on_epoch_start(self, state: TrainState) -> None:
+        super().on_epoch_start(state)
+        if state.epoch == self.stop_epoch:
+            state.should_stop, state.stop_reason = True, "cancelled between epochs"
+
+
+def test_it_neither_trains_nor_validates_an_epoch_cancelled_as_it_starts(
+    stripes: FaceArrays, make_config: Callable[..., TrainConfig]
+) -> None:
+    recorder = StopAtEpochStart(1)
+    result = fit(make_config(epochs=3, batch_size=128), arrays=stripes, callbacks=[recorder])  # one step an epoch
+    assert result.stopped
+    assert [h["epoch"] for h in result.history] == [1]
+    one_epoch = ["epoch_start", "batch_end", "validation_end", "epoch_end"]
+    assert recorder.names() == ["fit_start", *one_epoch, "epoch_start", "fit_end"]
