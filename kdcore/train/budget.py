@@ -20,6 +20,8 @@ REPLAN_WINDOW = 0.1  # fraction of a time budget during which the planned epochs
 class TimeBudget:
     """The run's stopwatch, and the plan that keeps it within ``seconds`` (0: no budget, the plan never changes).
 
+    Each epoch is timed as a lap between the same point of consecutive epochs (after validation), so a lap holds all
+    that an epoch costs: its training and validation, and the callbacks and the resume checkpoint before them.
     The plan is made after the second epoch (the first is left out: cuDNN autotuning makes it slow) and again after
     every epoch that began within the first ``REPLAN_WINDOW`` of the budget: on a shared GPU the epochs speed up or slow
     down as the runs beside this one start.
@@ -27,20 +29,16 @@ class TimeBudget:
 
     def __init__(self, seconds: float, *, clock: Clock = time.perf_counter) -> None:
         self.seconds, self.clock = seconds, clock
-        self.started = self._epoch_started = clock()
-        self.epoch_seconds: list[float] = []
+        self.started = self._lap_started = clock()
+        self.laps: list[float] = []
         self.frozen = False  # a resumed run keeps the epochs it planned before
 
     def elapsed(self) -> float:
         """Seconds since the run started."""
         return self.clock() - self.started
 
-    def start_epoch(self) -> None:
-        """Start timing an epoch (its callbacks' time counts too)."""
-        self._epoch_started = self.clock()
-
     def end_epoch(self, *, done: int, planned: int, most: int) -> int:
-        """Time the epoch that just ended and return the epochs to run in all.
+        """Close the lap of the epoch that was just validated and return the epochs to run in all.
 
         Args:
             done: epochs finished, this one included.
@@ -48,10 +46,11 @@ class TimeBudget:
             most: the config's epochs, which a budget never exceeds.
         """
         now = self.clock()
-        self.epoch_seconds.append(now - self._epoch_started)
-        if not self._replan_due(done, self._epoch_started):
+        began, self._lap_started = self._lap_started, now
+        self.laps.append(now - began)
+        if not self._replan_due(done, began):
             return planned
-        per_epoch = self.epoch_seconds[-1]
+        per_epoch = self.laps[-1]
         left = self.seconds - (now - self.started) - per_epoch  # one epoch kept for the final evaluation
         epochs = max(done, min(most, done + math.floor(left / max(per_epoch, 1e-9))))
         if epochs != planned:

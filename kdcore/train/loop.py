@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -23,7 +23,7 @@ from kdcore.config import TrainConfig
 from kdcore.data import FaceArrays
 from kdcore.evaluate import EvalResult, evaluate
 from kdcore.runtime import resolve_device, seed_everything
-from kdcore.train.budget import TimeBudget
+from kdcore.train.budget import Clock, TimeBudget
 from kdcore.train.callbacks import Callback, CallbackList, ProgressEvent, TrainState
 from kdcore.train.data import DeviceData, DeviceSplit, load_device_data
 from kdcore.train.learner import Learner
@@ -33,10 +33,23 @@ from kdcore.train.resume import RESUME_NAME, Weights, load_training_state, resto
 __all__ = ["FitResult", "checkpoint_meta", "fit"]  # checkpoint_meta stays importable from here (worker.training)
 
 
+@dataclass(frozen=True)
+class _Pass:
+    """An epoch's training so far: running loss and accuracy over ``steps`` steps that took ``seconds``."""
+
+    loss: float
+    accuracy: float
+    steps: int
+    seconds: float
+    elapsed: float  # seconds since the run started, when these were measured
+
+
 class _Run:
     """The state of one fit; methods are the loop's steps."""
 
-    def __init__(self, cfg: TrainConfig, device: torch.device, data: DeviceData, callbacks: Sequence[Callback]) -> None:
+    def __init__(
+        self, cfg: TrainConfig, device: torch.device, data: DeviceData, callbacks: Sequence[Callback], clock: Clock
+    ) -> None:
         self.cfg, self.device, self.data = cfg, device, data
         self.callbacks = CallbackList(callbacks)
         self.num_classes = len(data.class_names)
@@ -47,42 +60,49 @@ class _Run:
         )
         self.state = TrainState(epochs=cfg.epochs, steps_per_epoch=steps)
         self.best_state: Weights | None = None
-        self.budget = TimeBudget(cfg.time_budget_s, clock=time.perf_counter)
+        self.budget = TimeBudget(cfg.time_budget_s, clock=clock)
         self.images_seen = 0
 
-    def event(self, kind: str, loss: float, acc: float, epoch_started: float, steps_done: int) -> ProgressEvent:
-        """A progress point with throughput and an ETA for the whole run."""
+    def event(self, kind: str, done: _Pass, val: EvalResult | None = None) -> ProgressEvent:
+        """A progress point with throughput and an ETA for the whole run, as planned now."""
         st = self.state
-        now = self.budget.clock()
-        done = st.epoch + steps_done / max(1, st.steps_per_epoch)
-        elapsed_epoch = now - epoch_started
-        per_epoch = elapsed_epoch / max(1e-9, steps_done / max(1, st.steps_per_epoch))
+        fraction = done.steps / max(1, st.steps_per_epoch)
+        per_epoch = done.seconds / max(1e-9, fraction)
         return ProgressEvent(
             kind=kind,
             epoch=st.epoch + 1,
             epochs=st.epochs,
-            step=steps_done,
+            step=done.steps,
             steps_per_epoch=st.steps_per_epoch,
-            loss=loss,
-            accuracy=acc,
+            loss=done.loss,
+            accuracy=done.accuracy,
             lr=self.learner.optimizer.param_groups[0]["lr"],
-            images_per_s=steps_done * self.batch_size / max(1e-9, elapsed_epoch),
-            elapsed_s=now - self.budget.started,
-            eta_s=max(0.0, (st.epochs - done) * per_epoch),
+            images_per_s=done.steps * self.batch_size / max(1e-9, done.seconds),
+            elapsed_s=done.elapsed,
+            eta_s=max(0.0, (st.epochs - st.epoch - fraction) * per_epoch),
+            val_loss=val.loss if val else None,
+            val_accuracy=val.accuracy if val else None,
+            val_macro_f1=val.report.macro_f1 if val else None,
         )
 
-    def train_epoch(self) -> ProgressEvent:
+    def train_epoch(self) -> _Pass:
         """One pass over shuffled training data; batch events every ``log_every`` steps.
 
-        A cancel (``should_stop``) ends the pass before its next step; the event then says how many steps ran.
+        A cancel (``should_stop``) ends the pass before its next step; the result then says how many steps ran.
         """
-        st, cfg, train = self.state, self.cfg, self.data.train
+        st, cfg, train, clock = self.state, self.cfg, self.data.train, self.budget.clock
         gen = torch.Generator(device=self.device).manual_seed(cfg.seed * 100_003 + st.epoch)
         order = torch.randperm(len(train), device=self.device, generator=gen)
         self.learner.model.train()
         loss_sum = torch.zeros((), device=self.device)
         correct = torch.zeros((), device=self.device, dtype=torch.long)
-        started, steps_done = self.budget.clock(), 0
+        started, steps_done = clock(), 0
+
+        def progress() -> _Pass:
+            seen = max(1, steps_done * self.batch_size)
+            loss, accuracy = loss_sum.item() / max(1, steps_done), correct.item() / seen
+            return _Pass(loss, accuracy, steps_done, clock() - started, self.budget.elapsed())
+
         for step in range(st.steps_per_epoch):
             if st.should_stop:  # checked before every step, so a cancel as the epoch starts trains nothing
                 break
@@ -93,12 +113,9 @@ class _Run:
             steps_done, st.step = step + 1, step + 1
             st.global_step += 1
             if steps_done % cfg.log_every == 0 or steps_done == st.steps_per_epoch:
-                seen = steps_done * self.batch_size
-                ev = self.event("batch", loss_sum.item() / steps_done, correct.item() / seen, started, steps_done)
-                self.callbacks.on_batch_end(st, ev)
+                self.callbacks.on_batch_end(st, self.event("batch", progress()))
         self.images_seen += steps_done * self.batch_size
-        seen = max(1, steps_done * self.batch_size)
-        return self.event("epoch", loss_sum.item() / max(1, steps_done), correct.item() / seen, started, steps_done)
+        return progress()
 
     def evaluate(self, model: nn.Module, split: DeviceSplit, *, tta_flip: bool = False) -> EvalResult:
         """Evaluate ``model`` on a split with the run's settings: validation and the final evaluation of the chosen
@@ -115,21 +132,19 @@ class _Run:
             tta_flip=tta_flip,
         )
 
-    def validate(self, event: ProgressEvent) -> None:
-        """Evaluate on val, keep the best weights, record the epoch."""
+    def validate(self) -> EvalResult:
+        """Evaluate the epoch's weights on val and keep them when they are the best so far."""
         st, model = self.state, self.learner.eval_model
         result = self.evaluate(model, self.data.val)
-        event.val_loss, event.val_accuracy, event.val_macro_f1 = result.loss, result.accuracy, result.report.macro_f1
         if result.accuracy > st.best_val_accuracy:
             st.best_val_accuracy, st.best_epoch = result.accuracy, st.epoch + 1
             self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        st.history.append(asdict(event))
-        self.callbacks.on_validation_end(st, event)
+        return result
 
     def replan(self) -> None:
-        """Follow the time budget: the epochs to run in all, and the cosine schedule over them."""
+        """Follow the time budget after an epoch: the epochs to run in all, and the cosine schedule over them."""
         st = self.state
-        st.epochs = self.budget.end_epoch(done=st.epoch, planned=st.epochs, most=self.cfg.epochs)
+        st.epochs = self.budget.end_epoch(done=st.epoch + 1, planned=st.epochs, most=self.cfg.epochs)
         self.learner.total_steps = st.epochs * st.steps_per_epoch
 
     def resume_from(self, path: Path) -> None:
@@ -172,6 +187,7 @@ def fit(
     arrays: FaceArrays | None = None,
     out_dir: str | Path | None = None,
     resume: bool = False,
+    clock: Clock = time.perf_counter,
 ) -> FitResult:
     """Train (or distil, when ``cfg.distill`` is set) and return the validation-chosen model and metrics.
 
@@ -182,12 +198,14 @@ def fit(
         arrays: an already-read dataset (otherwise ``cfg.data.path`` is read).
         out_dir: where ``last.pt`` (resume state, each epoch) and ``best.pt`` (final checkpoint) go.
         resume: continue from ``out_dir/last.pt`` when it exists.
+        clock: seconds for the time budget and the reported timings; tests pass a fake one.
     """
     cfg.validate()
     dev = resolve_device(cfg.device) if device is None else torch.device(device)
     seed_everything(cfg.seed)
     stored_targets = bool(cfg.distill and cfg.distill.soft_targets)
-    run = _Run(cfg, dev, load_device_data(cfg.data, dev, arrays=arrays, checksum=stored_targets), callbacks)
+    data = load_device_data(cfg.data, dev, arrays=arrays, checksum=stored_targets)
+    run = _Run(cfg, dev, data, callbacks, clock)
     last = Path(out_dir) / RESUME_NAME if out_dir else None
     if out_dir:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -208,16 +226,22 @@ def fit(
 
 
 def _run_epoch(run: _Run, last: Path | None) -> None:
-    """Train, validate and re-plan one epoch, then write the resume checkpoint when one is due."""
+    """Train and validate one epoch, re-plan it to the time budget, report it, then write the resume checkpoint.
+
+    The re-plan comes before the epoch's event, so what a run reports as planned (``ProgressEvent.epochs``) is what
+    it runs: a run that the budget ends after this epoch says "epoch 2 / 2", not "2 / 30".
+    """
     st, every = run.state, run.cfg.checkpoint_every
     run.callbacks.on_epoch_start(st)
-    run.budget.start_epoch()
-    event = run.train_epoch()
-    if event.step < event.steps_per_epoch:
+    trained = run.train_epoch()
+    if trained.steps < st.steps_per_epoch:
         return  # cancelled before its last step: an incomplete epoch is neither validated, recorded nor resumed from
-    run.validate(event)
+    val = run.validate()
+    run.replan()
+    event = run.event("epoch", trained, val)
+    st.history.append(asdict(event))
+    run.callbacks.on_validation_end(st, event)
     run.callbacks.on_epoch_end(st, event)
     st.epoch += 1
-    run.replan()
     if last and every and st.epoch % every == 0:
         save_atomically(training_state(run.learner, st, run.best_state), last)
