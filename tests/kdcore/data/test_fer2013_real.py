@@ -24,7 +24,9 @@ def test_it_reads_the_full_fer2013_tar_with_readme_counts() -> None:
 
     arrays = read_faces(FER2013_TAR, progress=lambda done, total: calls.append((done, total)))
 
-    assert time.perf_counter() - start < 60
+    # A guard against a pathological slowdown (a per-image Python path), not a benchmark: the read takes about 8 s
+    # on an idle 2-core machine, so a bound at 30 times that cannot trip on a busy CI runner.
+    assert time.perf_counter() - start < 240
     assert arrays.split_counts() == {"train": 28709, "val": 3589, "test": 3589}
     assert {split: tuple(arrays.split(split).class_counts().values()) for split in README_COUNTS} == README_COUNTS
     assert arrays.images.shape == (35887, 48, 48)
