@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from kdcore.config import ANY_WIDTH_MODEL
 from webapp.accounts.models import Team
 from webapp.datasets.models import DatasetVersion
 from webapp.runs import selectors
@@ -21,7 +22,9 @@ class RunForm(forms.Form):
     """Train a model from labels, or distil a student from a finished job's checkpoint."""
 
     dataset_version = forms.ModelChoiceField(queryset=DatasetVersion.objects.none(), label="Dataset version")
-    model = forms.ChoiceField(choices=MODEL_CHOICES, initial=DEFAULTS["model"])
+    model = forms.ChoiceField(  # the page's script shows the width field for the model that data-any-width names
+        choices=MODEL_CHOICES, initial=DEFAULTS["model"], widget=forms.Select(attrs={"data-any-width": ANY_WIDTH_MODEL})
+    )
     width_mult = forms.FloatField(
         required=False, label="Width", help_text="Fraction of the teacher's channels in every layer, in (0, 1]."
     )
