@@ -235,7 +235,8 @@ class TrainConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (tuples become lists)."""
-        return json_ready(dataclasses.asdict(self))
+        ready: dict[str, Any] = json_ready(dataclasses.asdict(self))
+        return ready
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:

@@ -15,7 +15,7 @@ DEFAULT_MODELS = ",".join(FIXED_WIDTH_MODELS)
 MB = 1e6
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``benchmark``."""
     parser = subparsers.add_parser("benchmark", help="parameters, size, latency, throughput and memory")
     parser.add_argument(

@@ -12,7 +12,7 @@ from kdcore.config import ANY_WIDTH_MODEL
 from kdcore.models import create_model, list_models
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``models``."""
     parser = subparsers.add_parser("models", help="list registered models and their parameter counts")
     parser.set_defaults(handler=run)

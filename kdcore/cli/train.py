@@ -40,7 +40,7 @@ class JsonLinesCallback(Callback):
         self.console.json({"event": "epoch", **asdict(event)})
 
 
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``train`` (no teacher) and ``distill`` (one or more ``--teacher`` checkpoints)."""
     train = subparsers.add_parser("train", help="train a model from labels alone")
     _add_common(train)

@@ -65,6 +65,8 @@ class RunForm(forms.Form):
         versions = (
             DatasetVersion.objects.filter(team=team).select_related("dataset").order_by("dataset__name", "-number")
         )
+        # ignore[attr-defined] (three): django-stubs types Form.fields as plain Fields; these two are the
+        # ModelChoiceFields declared above, whose queryset and label_from_instance are set per form.
         self.fields["dataset_version"].queryset = versions  # type: ignore[attr-defined]
         teacher = self.fields["teacher"]
         teacher.queryset = selectors.run_teacher_choices(team=team)  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from webapp.datasets.models import DatasetItem
+from webapp.datasets.models import Dataset, DatasetItem
 
 
 class DatasetVersionOutputSerializer(serializers.Serializer):
@@ -71,8 +71,8 @@ class DatasetOutputSerializer(serializers.Serializer):
     latest_import = serializers.SerializerMethodField()
 
     @extend_schema_field(DatasetImportOutputSerializer(allow_null=True))
-    def get_latest_import(self, dataset: object) -> dict[str, object] | None:
-        latest = next(iter(dataset.imports.all()), None)  # type: ignore[attr-defined]
+    def get_latest_import(self, dataset: Dataset) -> dict[str, object] | None:
+        latest = next(iter(dataset.imports.all()), None)
         return latest.as_payload() if latest is not None else None
 
 
