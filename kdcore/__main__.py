@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from kdcore.cli import Console, main
 from kdcore.config import ConfigError
@@ -27,7 +28,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         return main(argv, Console(out=_stdout, err=_stderr))
     except (ValueError, OSError) as error:  # ConfigError, DatasetError and CliError are ValueErrors
-        payload = {"error": str(error), "type": type(error).__name__}
+        payload: dict[str, Any] = {"error": str(error), "type": type(error).__name__}
         if isinstance(error, ConfigError):
             payload["errors"] = error.errors
         _stderr(json.dumps(payload))

@@ -6,10 +6,26 @@ Standard library only, so the web process can validate a job without importing t
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 from typing import Any, ClassVar
 
-MODEL_NAMES = ("resemotenet", "mini_resemotenet_a", "mini_resemotenet_b", "mini_resemotenet_c", "mini_resemotenet")
+TEACHER_MODEL = "resemotenet"
+ANY_WIDTH_MODEL = "mini_resemotenet"  # the student whose width_mult a run sets; the others have fixed widths
+# Every model a run may name, with its name in words: the one list of them. kdcore.models registers exactly these
+# builders (a test checks), the CLI and the web form offer them, and the web form shows these labels.
+MODEL_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        TEACHER_MODEL: "Teacher: ResEmoteNet (full width)",
+        "mini_resemotenet_a": "Student A (½ width)",
+        "mini_resemotenet_b": "Student B (¼ width)",
+        "mini_resemotenet_c": "Student C (⅛ width)",
+        ANY_WIDTH_MODEL: "Student at any width",
+    }
+)
+MODEL_NAMES = tuple(MODEL_LABELS)
+FIXED_WIDTH_MODELS = tuple(name for name in MODEL_NAMES if name != ANY_WIDTH_MODEL)
 OPTIMIZERS = ("sgd", "adamw")
 KD_METHODS = ("kd", "dkd")
 DEVICES = ("auto", "cpu", "cuda")
@@ -137,7 +153,7 @@ class TrainConfig:
 
     data: DataConfig = field(default_factory=DataConfig)
     model: str = "mini_resemotenet_a"
-    width_mult: float | None = None  # only for "mini_resemotenet" (any width)
+    width_mult: float | None = None  # only for ANY_WIDTH_MODEL
     scale_head: bool = True
     input_size: int = DEFAULT_INPUT_SIZE  # faces are resized to input_size × input_size before the network
     epochs: int = 30
@@ -186,11 +202,11 @@ class TrainConfig:
             self.model in MODEL_NAMES,
             f"unknown model {self.model!r}; expected one of {', '.join(MODEL_NAMES)}",
         )
-        needs_width = self.model == "mini_resemotenet"
+        needs_width = self.model == ANY_WIDTH_MODEL
         width_ok = (
             (self.width_mult is not None and 0 < self.width_mult <= 1) if needs_width else self.width_mult is None
         )
-        _check(errors, "width_mult", width_ok, "set width_mult in (0, 1] only for mini_resemotenet (any width)")
+        _check(errors, "width_mult", width_ok, f"set width_mult in (0, 1] only for {ANY_WIDTH_MODEL} (any width)")
         low, high = INPUT_SIZE_RANGE
         _check(
             errors, "input_size", low <= self.input_size <= high, f"must be in [{low}, {high}], got {self.input_size}"
@@ -219,7 +235,8 @@ class TrainConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (tuples become lists)."""
-        return json_ready(dataclasses.asdict(self))
+        ready: dict[str, Any] = json_ready(dataclasses.asdict(self))
+        return ready
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -71,7 +71,8 @@ def export_torchscript(model: nn.Module, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _eval_mode(model), torch.no_grad(), _quiet_deprecations():
-        traced = torch.jit.trace(model, _example_input(model))
+        # torch.jit.trace carries no annotations upstream; the ignore goes stale (and mypy says so) once it does.
+        traced = torch.jit.trace(model, _example_input(model))  # type: ignore[no-untyped-call]
         traced.save(str(path))
     return path
 
@@ -88,7 +89,7 @@ def export_onnx(model: nn.Module, path: str | Path, *, opset: int = DEFAULT_OPSE
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    names = {"input_names": [INPUT_NAME], "output_names": [OUTPUT_NAME], "opset_version": opset}
+    names: dict[str, Any] = {"input_names": [INPUT_NAME], "output_names": [OUTPUT_NAME], "opset_version": opset}
     with _eval_mode(model), torch.no_grad(), _quiet_deprecations():
         # Batch 2, not 1: torch.export specialises dimensions of size 0 and 1 to constants.
         example = (_example_input(model, batch_size=2),)
@@ -114,11 +115,13 @@ def export_model(model: nn.Module, path: str | Path, kind: ExportFormat, *, opse
 
 def _torchscript_runner(path: Path) -> Runner:
     with _quiet_deprecations():
-        module = torch.jit.load(str(path), map_location="cpu").eval()
+        # torch.jit.load carries no annotations upstream; the ignore goes stale (and mypy says so) once it does.
+        module = torch.jit.load(str(path), map_location="cpu").eval()  # type: ignore[no-untyped-call]
 
     def run(x: np.ndarray) -> np.ndarray:
         with torch.no_grad():
-            return module(torch.from_numpy(x)).numpy()
+            logits: np.ndarray = module(torch.from_numpy(x)).numpy()
+            return logits
 
     return run
 

@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 from torch import nn
 
+from kdcore.config import DistillConfig
+
 
 def kd_kl_div(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float) -> torch.Tensor:
     """T²·KL(softmax(t/T) ‖ softmax(s/T)), averaged over the batch. Logits [B, K] → scalar."""
@@ -34,8 +36,8 @@ def dkd_loss(
     target: torch.Tensor,
     *,
     temperature: float,
-    alpha: float = 1.0,
-    beta: float = 8.0,
+    alpha: float = DistillConfig.dkd_alpha,
+    beta: float = DistillConfig.dkd_beta,
 ) -> torch.Tensor:
     """Decoupled KD: α·TCKD + β·NCKD, each scaled by T². Logits [B, K], target [B] → scalar."""
     s, t, T = student_logits.float(), teacher_logits.float(), temperature
@@ -70,17 +72,17 @@ class DistillationLoss(nn.Module):
     """Weighted sum of named terms (``ce``, ``kd``, ``dkd``); each term sees (student, teacher, target).
 
     Targets may be class indices [B] or soft (mixed) targets [B, K]; DKD needs hard targets and falls back
-    to plain KD on mixed batches.
+    to plain KD on mixed batches. Defaults are ``DistillConfig``'s, so a loss built without them matches a run's.
     """
 
     def __init__(
         self,
         weights: dict[str, float],
         *,
-        temperature: float = 4.0,
+        temperature: float = DistillConfig.temperature,
         label_smoothing: float = 0.0,
-        dkd_alpha: float = 1.0,
-        dkd_beta: float = 8.0,
+        dkd_alpha: float = DistillConfig.dkd_alpha,
+        dkd_beta: float = DistillConfig.dkd_beta,
     ) -> None:
         super().__init__()
         terms: dict[str, Term] = {

@@ -38,7 +38,8 @@ def ensemble_logits(
     models: Sequence[nn.Module], arrays: FaceArrays, split: str, device: torch.device | str, batch_size: int = 1024
 ) -> np.ndarray:
     """Mean of the members' flip-averaged logits [N, K] (fp32)."""
-    return member_logits(models, arrays, split, device, batch_size).mean(0)
+    mean: np.ndarray = member_logits(models, arrays, split, device, batch_size).mean(0)
+    return mean
 
 
 def out_of_fold_logits(
@@ -80,15 +81,15 @@ def save_soft_targets(path: str | Path, logits: np.ndarray, arrays: FaceArrays, 
         raise ValueError(f"logits {logits.shape} do not match the {split} split: {expected} (images, classes)")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        path,
-        logits=logits.astype(np.float16),
-        labels=part.labels.astype(np.int64),
-        split=np.array(split),
-        class_names=np.array(list(arrays.class_names)),
-        checksum=np.array(split_checksum(arrays, split)),
+    stored: dict[str, Any] = {  # Any: savez_compressed's own keyword (allow_pickle) is no array
+        "logits": logits.astype(np.float16),
+        "labels": part.labels.astype(np.int64),
+        "split": np.array(split),
+        "class_names": np.array(list(arrays.class_names)),
+        "checksum": np.array(split_checksum(arrays, split)),
         **{key: np.asarray(value) for key, value in extra.items()},
-    )
+    }
+    np.savez_compressed(path, **stored)
     return path
 
 
@@ -96,7 +97,8 @@ def load_soft_targets(path: str | Path, checksum: str) -> np.ndarray:
     """The stored training-split logits [N, K] as fp32, after checking they belong to the data being trained on."""
     try:
         with np.load(path) as blob:
-            logits, stored = blob["logits"].astype(np.float32), str(blob["checksum"])
+            logits: np.ndarray = blob["logits"].astype(np.float32)
+            stored = str(blob["checksum"])
             split = str(blob["split"])
     except (OSError, KeyError, ValueError) as error:
         raise ValueError(f"{path}: not a soft-targets file ({error})") from error

@@ -8,18 +8,18 @@ from typing import Any
 
 from kdcore.benchmark import ModelBenchmark, benchmark_registered
 from kdcore.cli._common import CliError, Console, device_from, int_list
-from kdcore.config import DEFAULT_INPUT_SIZE, DEVICES, INPUT_SIZE_RANGE
+from kdcore.config import ANY_WIDTH_MODEL, DEFAULT_INPUT_SIZE, DEVICES, FIXED_WIDTH_MODELS, INPUT_SIZE_RANGE
 from kdcore.models import list_models
 
-DEFAULT_MODELS = "resemotenet,mini_resemotenet_a,mini_resemotenet_b,mini_resemotenet_c"
+DEFAULT_MODELS = ",".join(FIXED_WIDTH_MODELS)
 MB = 1e6
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``benchmark``."""
     parser = subparsers.add_parser("benchmark", help="parameters, size, latency, throughput and memory")
     parser.add_argument(
-        "--models", default=DEFAULT_MODELS, help="comma-separated names; any width as mini_resemotenet:0.0625"
+        "--models", default=DEFAULT_MODELS, help=f"comma-separated names; any width as {ANY_WIDTH_MODEL}:0.0625"
     )
     parser.add_argument("--device", choices=DEVICES, default="auto")
     parser.add_argument("--batch-sizes", type=int_list, default=(1, 256, 1024), help="e.g. 1,256,1024")
@@ -34,10 +34,10 @@ def parse_model_spec(spec: str) -> tuple[str, dict[str, Any]]:
     name, _, width = spec.strip().partition(":")
     if name not in list_models():
         raise CliError(f"unknown model {name!r}; expected one of {', '.join(list_models())}")
-    if name == "mini_resemotenet" and not width:
-        raise CliError("mini_resemotenet needs a width, e.g. mini_resemotenet:0.0625")
-    if width and name != "mini_resemotenet":
-        raise CliError(f"only mini_resemotenet takes a width; {name} has a fixed one")
+    if name == ANY_WIDTH_MODEL and not width:
+        raise CliError(f"{name} needs a width, e.g. {name}:0.0625")
+    if width and name != ANY_WIDTH_MODEL:
+        raise CliError(f"only {ANY_WIDTH_MODEL} takes a width; {name} has a fixed one")
     try:
         return name, ({"width_mult": float(width)} if width else {})
     except ValueError:

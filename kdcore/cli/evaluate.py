@@ -15,7 +15,7 @@ from kdcore.data import SPLIT_NAMES, FaceArrays, read_faces, validation_split
 from kdcore.evaluate import evaluate
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``evaluate``."""
     parser = subparsers.add_parser("evaluate", help="accuracy, F1 and confusion of a checkpoint on one split")
     parser.add_argument("--checkpoint", type=Path, required=True)

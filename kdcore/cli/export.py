@@ -12,7 +12,7 @@ from kdcore.export import DEFAULT_OPSET, EXPORT_FORMATS, check_parity, export_on
 DEFAULT_TOLERANCE = 1e-4
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``export``."""
     parser = subparsers.add_parser("export", help="write a TorchScript or ONNX artifact and check its parity")
     parser.add_argument("--checkpoint", type=Path, required=True)

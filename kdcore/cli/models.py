@@ -8,10 +8,11 @@ import torch
 
 from kdcore.benchmark import count_parameters
 from kdcore.cli._common import Console
+from kdcore.config import ANY_WIDTH_MODEL
 from kdcore.models import create_model, list_models
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``models``."""
     parser = subparsers.add_parser("models", help="list registered models and their parameter counts")
     parser.set_defaults(handler=run)
@@ -19,7 +20,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def describe(name: str) -> dict[str, object]:
     """Name, width and parameters; built on the meta device, so even the teacher costs no memory or time."""
-    if name == "mini_resemotenet":
+    if name == ANY_WIDTH_MODEL:
         return {"name": name, "width_mult": "any in (0, 1]", "parameters": None}
     with torch.device("meta"):
         model = create_model(name)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kdcore.cli._common import CliError, Console, device_from
-from kdcore.config import DEVICES, KD_METHODS, MODEL_NAMES, TrainConfig
+from kdcore.config import ANY_WIDTH_MODEL, DEVICES, KD_METHODS, MODEL_NAMES, TrainConfig
 from kdcore.train import Callback, ProgressEvent, TrainState, fit
 
 # argparse destination → path in TrainConfig.to_dict(); a flag that is given overrides the config file.
@@ -40,7 +40,7 @@ class JsonLinesCallback(Callback):
         self.console.json({"event": "epoch", **asdict(event)})
 
 
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``train`` (no teacher) and ``distill`` (one or more ``--teacher`` checkpoints)."""
     train = subparsers.add_parser("train", help="train a model from labels alone")
     _add_common(train)
@@ -58,7 +58,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="run.json holding a TrainConfig.to_dict(); flags override it")
     parser.add_argument("--data", help="dataset: FER2013 .csv, emotion folders or RAF-DB (directory or archive)")
     parser.add_argument("--model", choices=MODEL_NAMES)
-    parser.add_argument("--width-mult", type=float, help="channel fraction, only for --model mini_resemotenet")
+    parser.add_argument("--width-mult", type=float, help=f"channel fraction, only for --model {ANY_WIDTH_MODEL}")
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--lr", type=float)

@@ -49,7 +49,7 @@ class SqueezeExcite(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """[B, C, H, W] → [B, C, H, W]."""
-        gates = self.fc(x.mean(dim=(2, 3)))
+        gates: torch.Tensor = self.fc(x.mean(dim=(2, 3)))
         return x * gates[:, :, None, None]
 
 
@@ -71,4 +71,5 @@ class ResidualBlock(nn.Module):
         """[B, C_in, H, W] → [B, C_out, H/stride, W/stride]."""
         out = self.act(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
-        return self.act(out + self.shortcut(x))
+        activated: torch.Tensor = self.act(out + self.shortcut(x))
+        return activated

@@ -92,7 +92,8 @@ class ResEmoteNet(nn.Module):
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """[B, 3, S, S] → feature map [B, C, ⌈S/64⌉, ⌈S/64⌉] before pooling (1×1 at the paper's S = 64)."""
-        return self.residual(self.se(self.stem(x)))
+        features: torch.Tensor = self.residual(self.se(self.stem(x)))
+        return features
 
     def forward_head(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
         """Feature map [B, C, h, w] → logits [B, num_classes] (or pooled features [B, C])."""

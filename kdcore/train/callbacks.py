@@ -6,6 +6,7 @@ browser renders it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,7 +75,7 @@ class Callback:
 class CallbackList(Callback):
     """Fans every hook out to several callbacks, in order."""
 
-    def __init__(self, callbacks: list[Callback] | tuple[Callback, ...] = ()) -> None:
+    def __init__(self, callbacks: Sequence[Callback] = ()) -> None:
         self.callbacks = list(callbacks)
 
     def __getattribute__(self, name: str) -> Any:

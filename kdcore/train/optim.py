@@ -54,7 +54,7 @@ class WeightEma:
         """Move the average towards the current weights."""
         self.updates += 1
         decay = min(self.decay, (1 + self.updates) / (10 + self.updates))
-        ema_params = [p for p in self.module.parameters() if p.is_floating_point()]
+        ema_params: list[torch.Tensor] = [p for p in self.module.parameters() if p.is_floating_point()]
         torch._foreach_lerp_(ema_params, [p.detach() for p in model.parameters()], 1 - decay)
         # One fused launch for all BN statistics: a per-buffer copy_ loop costs ~50 launches a step.
         torch._foreach_copy_(list(self.module.buffers()), list(model.buffers()))
@@ -64,10 +64,11 @@ class WeightEma:
 def sam_ascend(model: nn.Module, rho: float) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """Move the weights a distance ``rho`` up their gradient, the first-order worst point nearby (sharpness-aware
     minimisation, Foret et al. 2021); returns what ``sam_restore`` needs to move them back."""
-    params = [p for p in model.parameters() if p.grad is not None]
-    if not params:
+    with_grad = [(p, p.grad) for p in model.parameters() if p.grad is not None]
+    if not with_grad:
         return []
-    grads = [p.grad for p in params]
+    params: list[torch.Tensor] = [p for p, _ in with_grad]
+    grads = [grad for _, grad in with_grad]
     norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
     steps = torch._foreach_mul(grads, rho / (norm + 1e-12))
     torch._foreach_add_(params, steps)

@@ -15,7 +15,7 @@
   }
 
   function update() {
-    showField("id_width_mult", model.value === "mini_resemotenet");
+    showField("id_width_mult", model.value === model.dataset.anyWidth);
     const distilling = teacher.value !== "";
     showField("id_temperature", distilling);
     showField("id_alpha", distilling);

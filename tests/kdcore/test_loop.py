@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
+from torch.nn.modules.module import register_module_forward_pre_hook
 
 from kdcore.checkpoint import load_checkpoint
 from kdcore.config import DistillConfig, TrainConfig
 from kdcore.data import FaceArrays
 from kdcore.evaluate import evaluate
-from kdcore.train import Callback, FitResult, ProgressEvent, TrainState, fit, loop
+from kdcore.models import ResEmoteNet
+from kdcore.train import Callback, FitResult, ProgressEvent, TrainState, fit
 
 
 class Recorder(Callback):
@@ -171,49 +172,64 @@ def test_it_trains_on_cuda_with_bf16_and_channels_last(
     assert result.history[-1]["loss"] < result.history[0]["loss"]
 
 
-class SlowEpochs(Callback):
-    """Makes every epoch look slow (a fake clock would need patching inside the loop)."""
+class FakeClock:
+    """Seconds that pass only when a test moves them on: a time budget planned without a real clock."""
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
+    def __init__(self) -> None:
+        self.now = 1000.0
 
-    def on_epoch_end(self, state: TrainState, event: ProgressEvent) -> None:
-        time.sleep(self.seconds)
+    def __call__(self) -> float:
+        return self.now
+
+
+class EpochsTake(Recorder):
+    """Each epoch takes ``seconds[i]`` on the fake clock (the last value repeats), and no time otherwise."""
+
+    def __init__(self, clock: FakeClock, *seconds: float) -> None:
+        super().__init__()
+        self.clock, self.seconds = clock, seconds
+
+    def on_epoch_start(self, state: TrainState) -> None:
+        super().on_epoch_start(state)
+        self.clock.now += self.seconds[min(state.epoch, len(self.seconds) - 1)]
 
 
 def test_a_time_budget_cuts_the_epochs_after_two(stripes: FaceArrays, make_config: Callable[..., TrainConfig]) -> None:
-    recorder = Recorder()
-    cfg = make_config(epochs=50, time_budget_s=2.0, warmup_epochs=2.0)
-    result = fit(cfg, arrays=stripes, callbacks=[SlowEpochs(0.3), recorder])
-    assert 2 <= result.epochs < 10
-    assert len(result.history) == result.epochs
-    assert result.metrics()["epochs"] == result.epochs
-    assert recorder.events[-1].epochs == result.epochs
-    assert result.history[-1]["lr"] < cfg.lr  # the cosine schedule was re-planned to end with the run
+    clock = FakeClock()
+    epochs = EpochsTake(clock, 1.0)  # after two: 2 s spent, 1 s kept for the end, 3.5 s left for 3 more epochs
+    cfg = make_config(epochs=50, time_budget_s=6.5, warmup_epochs=1.0)
+    result = fit(cfg, arrays=stripes, callbacks=[epochs], clock=clock)
+    assert result.epochs == len(result.history) == result.metrics()["epochs"] == 5
+    assert [e.epochs for e in epochs.events] == [50, 5, 5, 5, 5]  # planned after the second epoch, before its event
+    assert result.history[-1]["lr"] < 0.1 * cfg.lr  # the cosine schedule was re-planned to end with the run
+    assert result.seconds == 5.0  # the run's timings come from the clock it was given
     assert result.test is not None
 
 
-class SlowerAfterTwo(Callback):
-    """Two quick epochs, then slow ones: the runs beside this one on a shared GPU have just started."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds, self.epochs = seconds, 0
-
-    def on_epoch_end(self, state: TrainState, event: ProgressEvent) -> None:
-        self.epochs += 1
-        if self.epochs > 2:
-            time.sleep(self.seconds)
+def test_a_run_that_its_budget_ends_reports_the_epochs_it_ran(
+    stripes: FaceArrays, make_config: Callable[..., TrainConfig]
+) -> None:
+    clock = FakeClock()
+    epochs = EpochsTake(clock, 1.0)  # after two: 2 s spent, 1 s kept for the end, 0.5 s left: no third epoch
+    result = fit(make_config(epochs=30, time_budget_s=3.5), arrays=stripes, callbacks=[epochs], clock=clock)
+    assert result.epochs == len(result.history) == 2
+    last = epochs.events[-1]
+    assert (last.epoch, last.epochs) == (2, 2)  # "epoch 2 / 2", not "2 / 30"
+    assert result.history[-1]["epochs"] == 2
 
 
 def test_a_budget_follows_epochs_that_slow_down_early(
-    stripes: FaceArrays, make_config: Callable[..., TrainConfig], monkeypatch: pytest.MonkeyPatch
+    stripes: FaceArrays, make_config: Callable[..., TrainConfig]
 ) -> None:
-    monkeypatch.setattr(loop, "REPLAN_WINDOW", 0.5)  # a slow CI machine's first epochs still fall inside it
-    cfg = make_config(epochs=100, time_budget_s=3.0, warmup_epochs=2.0)
-    started = time.perf_counter()
-    result = fit(cfg, arrays=stripes, callbacks=[SlowerAfterTwo(0.25)])
-    assert 3 <= result.epochs <= 12  # planned from the two quick epochs alone: about 40 epochs, over 10 s
-    assert time.perf_counter() - started < 6.0
+    clock = FakeClock()
+    epochs = EpochsTake(clock, 1.0, 1.0, 15.0)  # the runs beside this one start during its third epoch
+    cfg = make_config(epochs=100, time_budget_s=60.0, warmup_epochs=2.0)
+    result = fit(cfg, arrays=stripes, callbacks=[epochs], clock=clock)
+    # Planned from the two quick epochs alone: 59. The third began within the budget's first 10%, so its 15 s
+    # re-plan the run: 17 s spent, 15 s kept for the end, 28 s left for one more epoch.
+    assert [e.epochs for e in epochs.events] == [100, 59, 4, 4]
+    assert result.epochs == 4
+    assert result.seconds <= cfg.time_budget_s
 
 
 def test_without_a_budget_every_epoch_runs(stripes: FaceArrays, make_config: Callable[..., TrainConfig]) -> None:
@@ -259,3 +275,45 @@ def test_sharpness_aware_steps_learn_and_change_the_path(
     assert sam.val is not None
     assert sam.val.accuracy >= 0.8
     assert [e["loss"] for e in sam.history] != [e["loss"] for e in plain.history]
+
+
+def test_it_evaluates_the_chosen_weights_in_the_memory_format_it_validated_in(
+    stripes: FaceArrays, make_config: Callable[..., TrainConfig]
+) -> None:
+    channels_last: list[bool] = []
+
+    def record(module: torch.nn.Module, args: tuple[Any, ...]) -> None:
+        if isinstance(module, ResEmoteNet) and not module.training:  # evaluations only, not training steps
+            channels_last.append(args[0].is_contiguous(memory_format=torch.channels_last))
+
+    hook = register_module_forward_pre_hook(record)
+    try:
+        fit(make_config(epochs=1, channels_last=True), arrays=stripes)
+    finally:
+        hook.remove()
+    # Validation, then the final val, test and flip-TTA test passes (a plain and a mirrored batch).
+    assert channels_last == [True] * 5
+
+
+class StopAtEpochStart(Recorder):
+    """Cancels as the given epoch (0-based) starts, before any of its steps: a cancel that arrives between epochs."""
+
+    def __init__(self, epoch: int) -> None:
+        super().__init__()
+        self.stop_epoch = epoch
+
+    def on_epoch_start(self, state: TrainState) -> None:
+        super().on_epoch_start(state)
+        if state.epoch == self.stop_epoch:
+            state.should_stop, state.stop_reason = True, "cancelled between epochs"
+
+
+def test_it_neither_trains_nor_validates_an_epoch_cancelled_as_it_starts(
+    stripes: FaceArrays, make_config: Callable[..., TrainConfig]
+) -> None:
+    recorder = StopAtEpochStart(1)
+    result = fit(make_config(epochs=3, batch_size=128), arrays=stripes, callbacks=[recorder])  # one step an epoch
+    assert result.stopped
+    assert [h["epoch"] for h in result.history] == [1]
+    one_epoch = ["epoch_start", "batch_end", "validation_end", "epoch_end"]
+    assert recorder.names() == ["fit_start", *one_epoch, "epoch_start", "fit_end"]

@@ -8,6 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F  # noqa: N812
 
+from kdcore.config import DistillConfig
 from kdcore.losses import DistillationLoss, KDLoss, dkd_loss, kd_kl_div
 
 STUDENT = [[2.0, 0.5, -1.0], [0.1, 0.2, 0.3]]
@@ -122,3 +123,12 @@ def test_it_falls_back_to_kd_for_soft_targets_in_dkd() -> None:
     soft = F.one_hot(y, 3).float()
     loss = DistillationLoss({"dkd": 1.0}, temperature=4.0)(s, t, soft)
     torch.testing.assert_close(loss, kd_kl_div(s, t, 4.0))
+
+
+def test_it_defaults_to_the_configs_temperature_and_dkd_weights() -> None:
+    s, t, y = _logits()
+    cfg = DistillConfig()
+    torch.testing.assert_close(DistillationLoss({"kd": 1.0})(s, t, y), kd_kl_div(s, t, cfg.temperature))
+    dkd = dkd_loss(s, t, y, temperature=cfg.temperature, alpha=cfg.dkd_alpha, beta=cfg.dkd_beta)
+    torch.testing.assert_close(DistillationLoss({"dkd": 1.0})(s, t, y), dkd)
+    assert DistillationLoss({"kd": 1.0})(s, t, y) != DistillationLoss({"kd": 1.0}, temperature=4.0)(s, t, y)

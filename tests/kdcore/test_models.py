@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from kdcore.benchmark import count_parameters
+from kdcore.config import ANY_WIDTH_MODEL, FIXED_WIDTH_MODELS, MODEL_NAMES
 from kdcore.models import ResEmoteNet, create_model, list_models
 
 STUDENT_WIDTHS = {"mini_resemotenet_a": 0.5, "mini_resemotenet_b": 0.25, "mini_resemotenet_c": 0.125}
@@ -22,7 +23,7 @@ PUBLISHED_PARAMETERS = {
 
 def _kwargs(name: str) -> dict[str, Any]:
     """Builder arguments: the any-width student needs a width; others take none."""
-    return {"width_mult": 1 / 16} if name == "mini_resemotenet" else {}
+    return {"width_mult": 1 / 16} if name == ANY_WIDTH_MODEL else {}
 
 
 def _on_meta(name: str, **kwargs: Any) -> nn.Module:
@@ -102,3 +103,11 @@ def test_it_names_the_known_models_for_an_unknown_one() -> None:
 
 def test_it_lists_every_builder_sorted() -> None:
     assert list_models() == sorted([*PUBLISHED_PARAMETERS, "mini_resemotenet"])
+
+
+def test_it_registers_exactly_the_models_the_config_names() -> None:
+    assert list_models() == sorted(MODEL_NAMES)
+    assert set(FIXED_WIDTH_MODELS) == set(PUBLISHED_PARAMETERS)
+    assert ANY_WIDTH_MODEL not in FIXED_WIDTH_MODELS
+    with pytest.raises(TypeError, match="width_mult"):  # only the any-width student asks for a width
+        _on_meta(ANY_WIDTH_MODEL)

@@ -42,5 +42,6 @@ class CurrentTeamMiddleware:
         team = None
         if request.user.is_authenticated:
             team = selectors.team_current(user=request.user, team_id=request.session.get(TEAM_SESSION_KEY))
+        # ignore[attr-defined]: this adds the attribute; django-stubs' HttpRequest has no `team`.
         request.team = team  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -33,9 +33,13 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person. Django's user, keyed by email instead of a separate username."""
 
+    # ignore[assignment]: None removes AbstractUser's username field (Django's documented way), which its stubs
+    # type as str.
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
 
+    # ignore[assignment]: our email-keyed manager replaces AbstractUser's django.contrib.auth UserManager, which its
+    # stubs require there.
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     USERNAME_FIELD = "email"

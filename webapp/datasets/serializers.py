@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from webapp.datasets.models import DatasetImport, DatasetItem
+from webapp.datasets.models import Dataset, DatasetImport, DatasetItem
 
 
 class DatasetVersionOutputSerializer(serializers.Serializer):
@@ -73,8 +73,8 @@ class DatasetOutputSerializer(serializers.Serializer):
     latest_import = serializers.SerializerMethodField()
 
     @extend_schema_field(DatasetImportOutputSerializer(allow_null=True))
-    def get_latest_import(self, dataset: object) -> dict[str, object] | None:
-        latest = next(iter(dataset.imports.all()), None)  # type: ignore[attr-defined]
+    def get_latest_import(self, dataset: Dataset) -> dict[str, object] | None:
+        latest = next(iter(dataset.imports.all()), None)
         return dataset_import_payload(latest) if latest is not None else None
 
 

@@ -56,6 +56,8 @@ def dataset_upload_view(request: HttpRequest) -> HttpResponse:
     form = DatasetUploadForm(request.POST or None, request.FILES or None)
 
     def create(form: VersionUploadForm) -> DatasetImport:
+        # Below, ignore[attr-defined]: CurrentTeamMiddleware sets request.team; django-stubs' HttpRequest lacks it.
+        # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
         if request.team is None:  # type: ignore[attr-defined]
             raise ValidationError("You are not in any team yet: ask a team owner to add you.")
         return services.dataset_upload_create(
@@ -77,6 +79,7 @@ def dataset_version_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     def create(form: VersionUploadForm) -> DatasetImport:
         user = request.user
+        # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
         return services.dataset_import_create(dataset=dataset, user=user, upload=form.cleaned_data["file"])  # type: ignore[arg-type]
 
     api_url = reverse("api:dataset_version_upload", kwargs={"pk": pk})
@@ -88,6 +91,7 @@ def dataset_import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Import a failed import's stored upload again, and show its dataset."""
     dataset_import = selectors.dataset_import_get(user=request.user, import_id=pk)
     try:
+        # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
         retry = services.dataset_import_retry(dataset_import=dataset_import, user=request.user)  # type: ignore[arg-type]
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -10,17 +10,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from kdcore.config import ConfigError, DistillConfig, TrainConfig
+from kdcore.config import ANY_WIDTH_MODEL, MODEL_LABELS, ConfigError, DistillConfig, TrainConfig
 
-ANY_WIDTH = "mini_resemotenet"
-TEACHER_MODEL = "resemotenet"
-MODEL_CHOICES = (
-    (TEACHER_MODEL, "Teacher: ResEmoteNet (full width)"),
-    ("mini_resemotenet_a", "Student A (½ width)"),
-    ("mini_resemotenet_b", "Student B (¼ width)"),
-    ("mini_resemotenet_c", "Student C (⅛ width)"),
-    (ANY_WIDTH, "Student at any width"),
-)
+MODEL_CHOICES = tuple(MODEL_LABELS.items())  # kdcore.config names every model, with its label
 DEVICE_CHOICES = (
     ("auto", "Auto: the worker's GPU, else its CPU"),
     ("cuda", "GPU only"),
@@ -98,8 +90,6 @@ _BOUNDS = {
 # cancel must land within seconds; every 10 on a GPU, where 10 steps take milliseconds.
 LOG_EVERY_CPU, LOG_EVERY_GPU = 1, 10
 
-_LABELS = dict(MODEL_CHOICES)
-
 
 def log_every_for(*, on_cpu: bool) -> int:
     """Steps between batch events for a job headed to a CPU or a GPU."""
@@ -108,9 +98,9 @@ def log_every_for(*, on_cpu: bool) -> int:
 
 def model_label(model: str, width_mult: float | None = None) -> str:
     """A model in words: "Student B (¼ width)", or "Student ×0.0625" for any width."""
-    if model == ANY_WIDTH:
+    if model == ANY_WIDTH_MODEL:
         return f"Student ×{width_mult:g}" if width_mult is not None else "Student (any width)"
-    return _LABELS.get(model, model)
+    return MODEL_LABELS.get(model, model)
 
 
 def _number(text: str) -> str:
@@ -165,7 +155,7 @@ def train_config_build(*, settings: dict[str, Any], teacher_checkpoint: str | No
     # A time limit keeps the run's shape: from the second epoch the loop plans as many epochs as fit (at most `epochs`).
     data["time_budget_s"] = 60.0 * values["time_limit_min"] if values["time_limit_min"] else 0.0
     # The width belongs to the any-width student only; a leftover value from the form is not an error.
-    data["width_mult"] = values["width_mult"] if values["model"] == ANY_WIDTH else None
+    data["width_mult"] = values["width_mult"] if values["model"] == ANY_WIDTH_MODEL else None
     data["log_every"] = log_every_for(on_cpu=on_cpu)
     data["warmup_epochs"] = max(0.0, min(1.0, float(values["epochs"])))  # a one-epoch job warms up for its whole run
     if teacher_checkpoint is not None:

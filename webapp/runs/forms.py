@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kdcore.config import ANY_WIDTH_MODEL
 from webapp.accounts.models import Team
 from webapp.datasets.models import DatasetVersion
 from webapp.runs import selectors
@@ -38,7 +39,9 @@ class RunForm(forms.Form):
             "invalid_choice": "That dataset version is not your team's: pick one from the list.",
         },
     )
-    model = forms.ChoiceField(choices=MODEL_CHOICES, initial=DEFAULTS["model"])
+    model = forms.ChoiceField(  # the page's script shows the width field for the model that data-any-width names
+        choices=MODEL_CHOICES, initial=DEFAULTS["model"], widget=forms.Select(attrs={"data-any-width": ANY_WIDTH_MODEL})
+    )
     width_mult = forms.FloatField(
         required=False, label="Width", help_text="Fraction of the teacher's channels it keeps: above 0, at most 1."
     )
@@ -79,6 +82,8 @@ class RunForm(forms.Form):
         versions = (
             DatasetVersion.objects.filter(team=team).select_related("dataset").order_by("dataset__name", "-number")
         )
+        # ignore[attr-defined] (three): django-stubs types Form.fields as plain Fields; these two are the
+        # ModelChoiceFields declared above, whose queryset and label_from_instance are set per form.
         self.fields["dataset_version"].queryset = versions  # type: ignore[attr-defined]
         teacher = self.fields["teacher"]
         teacher.queryset = selectors.run_teacher_choices(team=team)  # type: ignore[attr-defined]

@@ -27,6 +27,8 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
 
 def run_list_view(request: HttpRequest) -> HttpResponse:
     """The queue, the job form and every job of the user's teams; a valid form queues a job and opens it."""
+    # Here, ignore[attr-defined]: CurrentTeamMiddleware sets request.team; django-stubs' HttpRequest lacks it. Below,
+    # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
     team = request.team  # type: ignore[attr-defined]
     form = RunForm(request.POST or None, team=team, initial=_initial(request))
     if request.method == "POST" and form.is_valid():
@@ -63,6 +65,7 @@ def run_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel a job from its page."""
     run = selectors.run_get(user=request.user, run_id=pk)
     try:
+        # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
         run = services.run_cancel(run_id=run.pk, user=request.user)  # type: ignore[arg-type]
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -77,6 +80,7 @@ def run_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a copy of a finished job and open it."""
     run = selectors.run_get(user=request.user, run_id=pk)
     try:
+        # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
         clone = services.run_retry(run=run, user=request.user)  # type: ignore[arg-type]
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -18,13 +18,16 @@ README_COUNTS = {  # angry, disgust, fear, happy, sad, surprise, neutral
 
 @pytest.mark.slow
 @pytest.mark.skipif(not FER2013_TAR.is_file(), reason=f"{FER2013_TAR} is not present")
+@pytest.mark.timeout(600)  # above the bound below, so a slow read fails on it rather than on pytest's 300 s guard
 def test_it_reads_the_full_fer2013_tar_with_readme_counts() -> None:
     calls: list[tuple[int, int]] = []
     start = time.perf_counter()
 
     arrays = read_faces(FER2013_TAR, progress=lambda done, total: calls.append((done, total)))
 
-    assert time.perf_counter() - start < 60
+    # A guard against a pathological slowdown (a per-image Python path), not a benchmark: the read takes about 9 s
+    # on a quiet 2-core machine and 38–67 s with both cores kept busy (67 s would have failed the old 60 s bound).
+    assert time.perf_counter() - start < 240
     assert arrays.split_counts() == {"train": 28709, "val": 3589, "test": 3589}
     assert {split: tuple(arrays.split(split).class_counts().values()) for split in README_COUNTS} == README_COUNTS
     assert arrays.images.shape == (35887, 48, 48)

@@ -3,11 +3,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from kdcore.config import TrainConfig
+from kdcore.config import MODEL_NAMES, TrainConfig
 from webapp.runs.configs import (
     DEFAULTS,
     LOG_EVERY_CPU,
     LOG_EVERY_GPU,
+    MODEL_CHOICES,
     RECIPE,
     model_label,
     settings_of,
@@ -69,6 +70,11 @@ def test_it_names_models_in_words() -> None:
     assert model_label("mini_resemotenet_b") == "Student B (¼ width)"
     assert model_label("mini_resemotenet", 0.0625) == "Student ×0.0625"
     assert model_label("resemotenet").startswith("Teacher")
+
+
+def test_it_offers_every_model_kdcore_names_and_no_other() -> None:
+    assert [name for name, _ in MODEL_CHOICES] == list(MODEL_NAMES)
+    assert DEFAULTS["model"] == TrainConfig().model
 
 
 def test_it_reads_the_settings_back_out_of_a_config() -> None:

@@ -28,6 +28,7 @@ def test_it_offers_the_teams_versions_and_finished_teachers(
     assert f'<option value="{version.pk}">{version}</option>' in html
     assert f'value="{teacher.pk}">Job #{teacher.pk}: Student ×0.0625 · 60.0%' in html
     assert html.count("Job #") == 1
+    assert 'data-any-width="mini_resemotenet"' in html  # the form's script shows the width for this model only
 
 
 def test_it_shows_kdcores_messages_next_to_the_fields(
