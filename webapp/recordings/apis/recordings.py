@@ -46,11 +46,19 @@ class RecordingDetailApi(APIView):
 
 
 class _TimeField(serializers.CharField):
-    """Seconds (`75.5`) or a clock time (`00:01:15.5`, `01:15`)."""
+    """Seconds (`75.5`) or a clock time (`00:01:15.5`, `01:15`), at most 32 characters.
+
+    The length is checked here, on the text: CharField's `max_length` validator would run on the parsed float.
+    """
+
+    MAX_LENGTH = 32
 
     def to_internal_value(self, data: object) -> float:
+        text = str(data)
+        if len(text) > self.MAX_LENGTH:
+            raise serializers.ValidationError(f"Write a time in at most {self.MAX_LENGTH} characters.")
         try:
-            return services.parse_time(str(data))
+            return services.parse_time(text)
         except ValueError as error:
             raise serializers.ValidationError(str(error)) from None
 
@@ -60,8 +68,8 @@ class TaskCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=200)
-        start = _TimeField(max_length=32)
-        end = _TimeField(max_length=32)
+        start = _TimeField()
+        end = _TimeField()
 
     @extend_schema(request=InputSerializer, responses={201: TaskSegmentSerializer})
     def post(self, request: Request, pk: int) -> Response:
