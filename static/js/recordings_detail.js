@@ -18,7 +18,9 @@
   const info = recording.info || {};
   const canvas = document.getElementById("timeline-chart");
   const player = window.RecordingPlayer.create(canvas);
-  const state = { analysis: data.analysis, mode: "", feed: null, track: null, live: Charts.liveStore() };
+  const state = {
+    analysis: data.analysis, recordingStatus: recording.status, mode: "", feed: null, track: null, live: Charts.liveStore(),
+  };
   const analysisApi = () => "/api/recordings/analyses/" + state.analysis.id + "/";
   const page = {
     shared: data.shared,
@@ -48,15 +50,41 @@
 
   function showRecording(rec) {
     Object.assign(info, rec.info || {});
+    state.recordingStatus = rec.status;
     badge("recording-status", rec.status, rec.status_label);
     const message = document.getElementById("recording-message");
     if (message) {
       message.textContent = rec.status === "succeeded" && rec.message === "Ready" ? "" : rec.message;
       message.classList.toggle("failed", rec.status === "failed");
     }
+    showFacts();
+    if (rec.status === "failed") showUnusable();
     // The page was drawn before preparation found this is a photo: draw it again as one.
     if (info.is_image && !page.isImage) window.location.reload();
     player.ensure(rec);
+  }
+
+  // Preparation found the file unusable: its message (above) is all there is; nothing can be played or analysed.
+  function showUnusable() {
+    ["analysis-card", "player-card", "analyse-form", "retry-form", "cancel-form"].forEach((id) => {
+      const node = document.getElementById(id);
+      if (node) node.hidden = true;
+    });
+    if (state.feed) state.feed.stop();
+  }
+
+  // The page was drawn before the probe: add what it found under the file's name.
+  function showFacts() {
+    const facts = document.getElementById("recording-facts");
+    if (!facts || facts.querySelector("[data-role=video]") || !info.width) return;
+    const term = document.createElement("dt");
+    const value = document.createElement("dd");
+    term.textContent = info.is_image ? "Photo" : "Video";
+    value.dataset.role = "video";
+    const size = info.width + "×" + info.height;
+    value.textContent = info.is_image ? size : [Number(info.duration_s).toFixed(1) + " s", size,
+      Number(info.frame_rate).toFixed(2) + " fps", info.codec].join(", ") + (info.has_audio ? ", with audio" : "");
+    facts.append(term, value);
   }
 
   function showProgress(analysis) {
@@ -103,7 +131,7 @@
     const cancel = document.getElementById("cancel-form");
     const retry = document.getElementById("retry-form");
     if (cancel) cancel.hidden = !active || analysis.cancel_requested;
-    if (retry) retry.hidden = active;
+    if (retry) retry.hidden = active || state.recordingStatus === "failed";
   }
 
   // The list of this recording's analyses (when there are several): the one shown, with its current status.

@@ -11,6 +11,10 @@
     return row.querySelector("[data-role=" + role + "]");
   }
 
+  function shortened(text) {
+    return text.length > 100 ? text.slice(0, 99) + "…" : text;
+  }
+
   function badge(element, status, label) {
     element.className = "badge badge-" + status;
     element.textContent = label;
@@ -20,7 +24,10 @@
     row.dataset.status = recording.status;
     badge(part(row, "status"), recording.status, recording.status_label);
     const message = part(row, "message");
-    if (message) message.textContent = recording.status === "succeeded" ? "" : recording.message;
+    if (message) {
+      message.textContent = recording.status === "succeeded" ? "" : shortened(recording.message);
+      message.title = recording.message;
+    }
     const info = recording.info || {};
     if (info.is_image) part(row, "duration").textContent = "photo";
     else if (info.duration_s) part(row, "duration").textContent = Number(info.duration_s).toFixed(1) + " s";
@@ -34,13 +41,13 @@
     }
   }
 
-  function analysisDetail(analysis) {
+  function analysisDetail(analysis, row) {
     const progress = analysis.progress || {};
     if (analysis.status === "running" && progress.frames_total) {
       const share = Math.min(1, progress.frames_done / progress.frames_total);
       return Math.floor(share * 100) + "% · " + Math.round(progress.frames_per_s || 0) + " frames/s";
     }
-    if (analysis.status === "failed") return analysis.status_message;
+    if (analysis.status === "failed") return row.dataset.status === "failed" ? "" : shortened(analysis.status_message);
     if (analysis.status === "succeeded") {
       const faces = (analysis.summary.tracks || []).length;
       return faces + (faces === 1 ? " face" : " faces");
@@ -57,7 +64,7 @@
     bar.hidden = analysis.status !== "running";
     bar.max = progress.frames_total || 1;
     bar.value = progress.frames_done || 0;
-    part(row, "analysis-detail").textContent = analysisDetail(analysis);
+    part(row, "analysis-detail").textContent = analysisDetail(analysis, row);
   }
 
   function follow(row) {

@@ -161,8 +161,8 @@ window.RecordingReport = (function () {
     const dominant = element("td");
     dominant.append(emotion(Charts.CLASSES[track.dominant_class]));
     row.append(pick, element("td", "nowrap", "Face " + track.id), element("td", "nowrap", seen),
-      element("td", "num", track.frames.toLocaleString()),
-      element("td", "num", (track.mean_area_fraction * 100).toFixed(1) + "%"), dominant);
+      element("td", "num optional", track.frames.toLocaleString()),
+      element("td", "num optional", (track.mean_area_fraction * 100).toFixed(1) + "%"), dominant);
     return row;
   }
 
