@@ -34,6 +34,7 @@ window.RecordingCharts = (function () {
         });
       },
       afterDatasetsDraw(chart) {
+        drawAbsences(chart, session.absences);
         if (session.cursor === null) return;
         const { ctx, chartArea: area, scales } = chart;
         const x = scales.x.getPixelForValue(session.cursor);
@@ -53,6 +54,33 @@ window.RecordingCharts = (function () {
     };
   }
 
+  // Stretches without the face, as a grey strip along the bottom of the chart.
+  function drawAbsences(chart, absences) {
+    const { ctx, chartArea: area, scales } = chart;
+    ctx.save();
+    ctx.fillStyle = "rgba(95, 107, 122, 0.45)";
+    absences.forEach(([start, end]) => {
+      const left = Math.max(area.left, scales.x.getPixelForValue(start));
+      const right = Math.min(area.right, scales.x.getPixelForValue(end));
+      if (right > left) ctx.fillRect(left, area.bottom - 6, right - left, 6);
+    });
+    ctx.restore();
+  }
+
+  // [start, end] seconds of the bins where the track's face is absent from frames that were analysed.
+  function absences(timeline, entry) {
+    const found = [];
+    timeline.frames.forEach((frames, index) => {
+      if (!frames || (entry && entry.faces[index])) return;
+      const start = index * timeline.bin_s;
+      const last = found[found.length - 1];
+      // an empty bin (no frame fell in it) does not end a stretch
+      if (last && start - last[1] <= timeline.bin_s * 1.01) last[1] = start + timeline.bin_s;
+      else found.push([start, start + timeline.bin_s]);
+    });
+    return found;
+  }
+
   function line(label, color, axis, extra) {
     return Object.assign(
       {
@@ -65,9 +93,10 @@ window.RecordingCharts = (function () {
 
   // `onSeek(seconds)` is called when someone clicks the chart.
   function timelineChart(canvas, onSeek, onLayout) {
-    const session = { tasks: [], cursor: null, onLayout: onLayout };
+    const session = { tasks: [], absences: [], cursor: null, onLayout: onLayout };
     const datasets = CLASSES.map((name) => line(name, COLORS[name], "y"));
-    datasets.push(line("valence", COLORS.valence, "valence", { borderDash: [6, 4], borderWidth: 2, pointStyle: "line" }));
+    const dashed = { borderDash: [6, 4], borderWidth: 2, pointStyle: "line" };
+    datasets.push(line("valence", COLORS.valence, "valence", dashed));
     const chart = new Chart(canvas, {
       type: "line",
       data: { datasets: datasets },
@@ -83,8 +112,11 @@ window.RecordingCharts = (function () {
           if (onSeek && isFinite(seconds)) onSeek(Math.max(0, seconds));
         },
         scales: {
-          x: { type: "linear", min: 0, title: { display: false }, ticks: { callback: axisClock, maxTicksLimit: 8, includeBounds: false } },
-          y: { min: 0, max: 1, title: { display: true, text: "probability" }, ticks: { callback: (v) => Math.round(v * 100) + "%", maxTicksLimit: 6 } },
+          x: { type: "linear", min: 0, ticks: { callback: axisClock, maxTicksLimit: 8, includeBounds: false } },
+          y: {
+            min: 0, max: 1, title: { display: true, text: "probability" },
+            ticks: { callback: (v) => Math.round(v * 100) + "%", maxTicksLimit: 6 },
+          },
           valence: {
             position: "right", min: -1, max: 1, grid: { drawOnChartArea: false },
             title: { display: true, text: "valence" }, ticks: { maxTicksLimit: 5 },
@@ -127,7 +159,9 @@ window.RecordingCharts = (function () {
     keys.forEach((key) => {
       const bucket = buckets.get(key);
       const x = bucket.t / bucket.n;
-      if (previous !== null && x - previous > gapS) lines.forEach((points) => points.push({ x: (x + previous) / 2, y: null }));
+      if (previous !== null && x - previous > gapS) {
+        lines.forEach((points) => points.push({ x: (x + previous) / 2, y: null }));
+      }
       bucket.p.forEach((sum, k) => lines[k].push({ x: x, y: sum / bucket.n }));
       lines[7].push({ x: x, y: bucket.v / bucket.n });
       previous = x;
@@ -207,7 +241,7 @@ window.RecordingCharts = (function () {
 
   return {
     CLASSES: CLASSES, COLORS: COLORS, timelineChart: timelineChart, series: series, bucketWidth: bucketWidth,
-    show: show, setOverlay: setOverlay, liveStore: liveStore, distributionChart: distributionChart,
+    show: show, setOverlay: setOverlay, absences: absences, liveStore: liveStore, distributionChart: distributionChart,
     showDistribution: showDistribution,
   };
 })();

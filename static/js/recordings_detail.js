@@ -19,7 +19,8 @@
   const canvas = document.getElementById("timeline-chart");
   const player = window.RecordingPlayer.create(canvas);
   const state = {
-    analysis: data.analysis, recordingStatus: recording.status, mode: "", feed: null, track: null, live: Charts.liveStore(),
+    analysis: data.analysis, recordingStatus: recording.status, mode: "", feed: null, track: null,
+    live: Charts.liveStore(),
   };
   const analysisApi = () => "/api/recordings/analyses/" + state.analysis.id + "/";
   const page = {
@@ -30,7 +31,8 @@
     seek: player.seek,
     reload: () => loadReport(),
     setParticipant: setParticipant,
-    momentUrl: (image) => (data.shared ? data.urls.moments : "/recordings/analyses/" + state.analysis.id + "/moments/") + image,
+    momentUrl: (image) =>
+      (data.shared ? data.urls.moments : "/recordings/analyses/" + state.analysis.id + "/moments/") + image,
   };
   const chart = canvas ? Charts.timelineChart(canvas, (seconds) => player.seek(seconds), player.renderTaskBar) : null;
 
@@ -99,7 +101,8 @@
       bar.value = done ? bar.max : frames || 0;
       bar.hidden = FINAL.includes(analysis.status);
     }
-    text("stat-frames", frames === undefined ? "—" : frames.toLocaleString() + (total ? " / " + total.toLocaleString() : ""));
+    const of = total ? " / " + total.toLocaleString() : "";
+    text("stat-frames", frames === undefined ? "—" : frames.toLocaleString() + of);
     const rate = done ? summary.frames_per_s : progress.frames_per_s;
     text("stat-fps", rate ? Math.round(rate).toLocaleString() : "—");
     text("stat-eta-label", done ? "Took" : "Left");
@@ -205,7 +208,8 @@
 
   function reportUrls(track) {
     if (data.shared) return { timeline: data.urls.timeline, report: data.urls.report };
-    return { timeline: analysisApi() + "timeline/", report: analysisApi() + "report/" + (track === null ? "" : "?track=" + track) };
+    const query = track === null ? "" : "?track=" + track;
+    return { timeline: analysisApi() + "timeline/", report: analysisApi() + "report/" + query };
   }
 
   async function loadReport() {
@@ -236,6 +240,7 @@
     const drawn = entry
       ? Charts.series(times, entry.probs, entry.valence, bucket, Math.max(0.6, 2.5 * bucket))
       : { lines: Array.from({ length: 8 }, () => []), points: 0 };
+    Charts.setOverlay(chart, { absences: Charts.absences(timeline, entry) });
     Charts.show(chart, drawn, timeline.duration_s);
     canvas.dataset.mode = "report";
     text("timeline-note", entry ? "face " + track + ", smoothed" : "no face was found");
@@ -273,6 +278,7 @@
     text("analysis-model", analysis.model_label);
     window.history.replaceState(null, "", "?analysis=" + analysis.id);
     player.setTasks([]);
+    if (chart) Charts.setOverlay(chart, { absences: [] });
     state.analysis = analysis;
     showAnalysis(analysis);
     follow();

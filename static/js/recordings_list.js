@@ -67,12 +67,17 @@
     part(row, "analysis-detail").textContent = analysisDetail(analysis, row);
   }
 
+  // Still being prepared, or its latest analysis still queued or running.
+  function active(row) {
+    const analysing = row.dataset.analysis && !FINAL.includes(row.dataset.analysisStatus);
+    return !FINAL.includes(row.dataset.status) || Boolean(analysing);
+  }
+
   function follow(row) {
     const recordingId = row.dataset.recording;
     const feeds = [];
     const stopWhenFinal = () => {
-      const done = FINAL.includes(row.dataset.status) && (!row.dataset.analysis || FINAL.includes(row.dataset.analysisStatus));
-      if (done) feeds.forEach((feed) => feed.stop());
+      if (!active(row)) feeds.forEach((feed) => feed.stop());
     };
     const catchUp = async () => {
       const recording = await LiveFeed.fetchJson("/api/recordings/" + recordingId + "/");
@@ -86,14 +91,16 @@
       else if (message.event === "analysis.status") showAnalysis(row, message.data);
     };
     const options = { catchUp: catchUp, onEvent: onEvent, onBatch: stopWhenFinal };
-    if (!FINAL.includes(row.dataset.status)) feeds.push(LiveFeed.open({ ...options, url: "/ws/recordings/" + recordingId + "/" }));
+    if (!FINAL.includes(row.dataset.status)) {
+      feeds.push(LiveFeed.open({ ...options, url: "/ws/recordings/" + recordingId + "/" }));
+    }
     if (row.dataset.analysis && !FINAL.includes(row.dataset.analysisStatus)) {
       feeds.push(LiveFeed.open({ ...options, url: "/ws/analyses/" + row.dataset.analysis + "/" }));
     }
   }
 
   rows
-    .filter((row) => !FINAL.includes(row.dataset.status) || (row.dataset.analysis && !FINAL.includes(row.dataset.analysisStatus)))
+    .filter(active)
     .slice(0, MAX_FEEDS)
     .forEach(follow);
 })();

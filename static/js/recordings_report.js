@@ -44,7 +44,8 @@ window.RecordingReport = (function () {
       return;
     }
     note.append("Mostly ", emotion(data.dominant), " · valence " + signed(data.valence));
-    if (!page.isImage) note.append(" · face seen " + Api.clock(data.face_s) + ", no face " + Api.clock(data.no_face_s));
+    if (page.isImage) return;
+    note.append(" · face seen " + Api.clock(data.face_s) + ", no face " + Api.clock(data.no_face_s));
   }
 
   function taskRow(task, page) {
@@ -58,7 +59,8 @@ window.RecordingReport = (function () {
     const dominant = element("td");
     dominant.append(emotion(task.dominant));
     const span = element("td", "nowrap", Api.clock(task.start_s) + "–" + Api.clock(task.end_s));
-    row.append(name, span, dominant, element("td", "num", signed(task.valence)), element("td", "num", Api.clock(task.no_face_s)));
+    const valence = element("td", "num", signed(task.valence));
+    row.append(name, span, dominant, valence, element("td", "num", Api.clock(task.no_face_s)));
     const actions = element("td");
     if (!page.shared && task.id !== undefined) {
       const remove = element("button", "button button-quiet", "Delete");
@@ -124,7 +126,8 @@ window.RecordingReport = (function () {
     image.src = page.momentUrl(moment.image);
     image.alt = "Face " + moment.track + ", " + moment.emotion + " at " + Api.clock(moment.time_s);
     image.loading = "lazy";
-    card.append(image, element("span", "moment-caption", Api.clock(moment.time_s) + " · " + Math.round(moment.prob * 100) + "%"));
+    const caption = Api.clock(moment.time_s) + " · " + Math.round(moment.prob * 100) + "%";
+    card.append(image, element("span", "moment-caption", caption));
     card.addEventListener("click", () => page.seek(moment.time_s, { toggle: true }));
     return card;
   }

@@ -154,7 +154,8 @@
     const delay = RETRY_DELAYS_S[Math.min(attempt, RETRY_DELAYS_S.length - 1)];
     for (let left = delay; left > 0; left -= 1) {
       if (current.paused) return;
-      statusLine.textContent = "The connection dropped. Retrying in " + left + " s (the upload resumes where it stopped)…";
+      statusLine.textContent =
+        "The connection dropped. Retrying in " + left + " s (the upload resumes where it stopped)…";
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
