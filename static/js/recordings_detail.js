@@ -199,9 +199,24 @@
       url: "/ws/analyses/" + state.analysis.id + "/", catchUp: catchUpLive, onEvent: onEvent, onBatch: drawLive,
     });
     state.feed = analysisFeed;
-    if (FINAL.includes(recording.status)) return;
-    const recordingFeed = LiveFeed.open({ url: "/ws/recordings/" + recording.id + "/", onEvent: onEvent });
+    if (FINAL.includes(state.recordingStatus)) return;
+    const recordingFeed = followRecording();
     state.feed = { stop: () => (analysisFeed.stop(), recordingFeed.stop()) };
+  }
+
+  // The recording's preparation (probe, poster, playable copy), until it ends.
+  function followRecording() {
+    const stopWhenFinal = () => FINAL.includes(state.recordingStatus) && feed.stop();
+    const feed = LiveFeed.open({
+      url: "/ws/recordings/" + recording.id + "/",
+      catchUp: async () => {
+        showRecording(await LiveFeed.fetchJson("/api/recordings/" + recording.id + "/"));
+        stopWhenFinal();
+      },
+      onEvent: onEvent,
+      onBatch: stopWhenFinal,
+    });
+    return feed;
   }
 
   // --- the report ------------------------------------------------------------------------------------------------
@@ -321,6 +336,6 @@
       catchUpLive().catch(() => {});
     }
   } else if (!data.shared && !FINAL.includes(recording.status)) {
-    LiveFeed.open({ url: "/ws/recordings/" + recording.id + "/", onEvent: onEvent });
+    followRecording();
   }
 })();
