@@ -119,6 +119,13 @@ def test_it_uploads_a_clip_draws_its_timeline_live_and_reports_on_it(
     _shots(anonymous, "shared-report")
     anonymous.context.close()
 
+    page.get_by_role("link", name="← Recordings").click()
+    row = page.locator("#recording-table tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Participant 3")
+    expect(row).to_contain_text("1 face")
+    _shots(page, "list")
+
 
 def _padded_clip(folder: Path, size: int) -> Path:
     """A real clip's bytes padded to `size` (only the first bytes are checked while uploading)."""
