@@ -97,9 +97,9 @@ def track_distribution(timeline: dict[str, Any], track: int | None) -> Stretch:
 
 
 def task_summaries(timeline: dict[str, Any], tasks: list[TaskSegment], track: int | None) -> list[dict[str, Any]]:
-    """One row per task: its times and the track's means over it."""
+    """One row per task: its id (to delete it), its times and the track's means over it."""
     return [
-        {"task": task.name, "start_s": task.start_s, "end_s": task.end_s,
+        {"id": task.pk, "task": task.name, "start_s": task.start_s, "end_s": task.end_s,
          **asdict(stretch_summary(timeline, track, task.start_s, task.end_s))}
         for task in tasks
     ]  # fmt: skip

@@ -11,12 +11,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from webapp.recordings import selectors, services, storage
+from webapp.recordings.apis.analyses import report_data
 from webapp.recordings.models import CLASS_NAMES, Analysis, Recording
 from webapp.recordings.serializers import analysis_payload, recording_payload
 from webapp.runs import selectors as run_selectors
@@ -47,14 +48,19 @@ def _chosen_analysis(request: HttpRequest, recording: Recording) -> Analysis | N
 def page_data(recording: Recording, analysis: Analysis | None, *, share_token: str = "") -> dict[str, Any]:
     """What the page's script starts from: the recording, the analysis shown, and where to fetch the rest."""
     base = reverse("recordings:share", kwargs={"token": share_token}) if share_token else ""
+    payload = recording_payload(recording)
+    shared_video = f"{base}video/" if recording.video_path else ""
+    shared_poster = f"{base}poster.jpg" if recording.poster_path else ""
     return {
-        "recording": recording_payload(recording),
+        "recording": payload,
         "analysis": analysis_payload(analysis) if analysis else None,
         "classes": list(CLASS_NAMES),
         "shared": bool(share_token),
         "urls": {
-            "video": f"{base}video/" if share_token else (recording_payload(recording)["video_url"] or ""),
+            "video": shared_video if share_token else (payload["video_url"] or ""),
+            "poster": shared_poster if share_token else (payload["poster_url"] or ""),
             "timeline": f"{base}timeline.json" if share_token else "",
+            "report": f"{base}report.json" if share_token else "",
             "moments": f"{base}moments/" if share_token else "",
         },
     }
@@ -137,12 +143,16 @@ def share_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_not_required
 def share_file_view(request: HttpRequest, token: str, name: str) -> HttpResponse:
-    """The shared report's files: `video/`, `timeline.json`, `moments/<name>`."""
+    """The shared report's files: `video/`, `poster.jpg`, `timeline.json`, `report.json`, `moments/<name>`."""
     analysis = _shared(token)
     if name == "video/":
         return _video(request, analysis.recording)
+    if name == "poster.jpg" and analysis.recording.poster_path:
+        return file_response(request, storage.media_path(analysis.recording.poster_path), content_type="image/jpeg")
     if name == "timeline.json":
         return file_response(request, storage.media_path(f"{analysis.result_dir}/timeline.json"))
+    if name == "report.json":
+        return JsonResponse(report_data(analysis))
     if name.startswith("moments/"):
         return _moment(request, analysis, name.removeprefix("moments/"))
     raise Http404("No such file.")

@@ -3,8 +3,8 @@
 from collections.abc import Iterable
 from typing import Any
 
+from kdcore.config import TEACHER_MODEL
 from webapp.runs import selectors
-from webapp.runs.configs import TEACHER_MODEL
 from webapp.runs.models import Run
 from webapp.runs.serializers import run_detail_payload
 

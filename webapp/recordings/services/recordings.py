@@ -115,7 +115,7 @@ def recording_prepare_succeeded(*, recording_id: int, playable_path: str) -> Rec
 
 def _needs_copy(recording_id: int) -> bool:
     info = Recording.objects.filter(pk=recording_id).values_list("info", flat=True).first() or {}
-    return not info.get("browser_playable", False)
+    return not info.get("browser_playable", False) and not info.get("is_image", False)
 
 
 @transaction.atomic
