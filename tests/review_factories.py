@@ -46,7 +46,8 @@ def scoring_succeeded_create(*, version: DatasetVersion, flagged: int = 10, seed
 
 
 def predictions_create(*, run: Run, seed: int = 0) -> list[RunPrediction]:
-    """Per-face predictions of `run` on its version's val and test faces: every third face predicted wrong."""
+    """Per-face predictions of `run` on its version's val and test faces, every third one wrong; the job's confusion
+    matrices are made to count exactly these faces, as a finished job's are."""
     rng = random.Random(seed)
     predictions = []
     for index, item in enumerate(run.dataset_version.items.filter(split__in=(1, 2)).order_by("split", "name")):
@@ -62,4 +63,11 @@ def predictions_create(*, run: Run, seed: int = 0) -> list[RunPrediction]:
             probs=probs,
         )
         predictions.append(prediction)
+    for split, name in ((1, "val"), (2, "test")):
+        confusion = [[0] * len(CLASS_NAMES) for _ in CLASS_NAMES]
+        for prediction in predictions:
+            if prediction.split == split:
+                confusion[prediction.label][prediction.predicted] += 1
+        run.metrics[name] = {**run.metrics.get(name, {}), "confusion": confusion}
+    run.save(update_fields=["metrics"])
     return RunPrediction.objects.bulk_create(predictions)

@@ -5,16 +5,20 @@ The label-quality job is made in the database (no cross-fit here); the live Stud
 """
 
 import re
+import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
 from tests.factories import PASSWORD
 from tests.live_jobs import face_version_create, use_live_media
-from tests.review_factories import scoring_succeeded_create
+from tests.review_factories import predictions_create, scoring_succeeded_create
 from tests.run_factories import finished_run_create
 from tests.stack import LiveStudio
 from webapp.accounts.models import Team, User
@@ -31,6 +35,9 @@ CLASS_KEYS = "1234567"
 MIX = [*"1234567", "0", " ", *"3456", "x", " ", "7", "X", " "]
 DECISIONS = (MIX * 3)[:51]
 KEYS = [*DECISIONS[:20], "ArrowLeft", "u", DECISIONS[20], "k", "j", *DECISIONS[21:]]
+
+
+SCORING_SETTINGS = {"model": "mini_resemotenet_c", "width_mult": None, "epochs": 30, "input_size": 64}
 
 
 @pytest.fixture
@@ -234,3 +241,69 @@ def test_it_commits_the_review_and_stops_the_stale_tab(
     )
     _wait_saved(page)
     assert ReviewEvent.objects.filter(version=version).count() == 3  # nothing more landed on v1
+
+
+def _elsewhere(work: Callable[[], object]) -> None:
+    """Run `work` in a thread of its own, as a worker would: Playwright's event loop here refuses to publish events."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert not failures, failures
+
+
+def test_the_review_page_follows_a_scoring_live_refuses_bad_folds_and_opens_a_confusion_cell(
+    page: Page, live_studio: LiveStudio, alice: User, version: DatasetVersion
+) -> None:
+    run = finished_run_create(team=version.team, dataset_version=version, accuracy=0.6)
+    wrong = [p for p in predictions_create(run=run) if p.split == 2 and p.label != p.predicted]
+    cells = Counter((p.label, p.predicted) for p in wrong)
+    (given, predicted), count = cells.most_common(1)[0]
+    now = timezone.now()
+    scoring = LabelScoring.objects.create(
+        team=version.team, version=version, config=SCORING_SETTINGS, status=LabelScoring.Status.RUNNING,
+        started_at=now, heartbeat_at=now, worker_hostname=live_studio.worker_hostname,
+    )  # fmt: skip
+    _sign_in(page, live_studio)
+    page.goto(f"{live_studio.url}/review/?version={version.pk}")
+    row = page.locator(f'tr[data-scoring-id="{scoring.pk}"]')
+    expect(row.locator("[data-role=status]")).to_have_text("Running")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+
+    progress = {"stage": "training", "fold": 3, "folds": 4, "epoch": 7, "epochs": 30, "step": 1, "steps_per_epoch": 4,
+                "fraction": 0.55, "elapsed_s": 60.0, "eta_s": 50.0}  # fmt: skip
+    _elsewhere(lambda: services.label_scoring_progress(scoring_id=scoring.pk, progress=progress))
+    expect(row.locator("[data-role=progress]")).to_have_text("fold 3 of 4 · epoch 7/30 · about 50 s left")
+    items = list(version.items.values_list("pk", flat=True))
+    rows = [services.ScoreRow(pk, rank, rank / 100, 0.5, 0.0, rank <= 5, 0, [1 / 7] * 7) for rank, pk in
+            enumerate(items, start=1)]  # fmt: skip
+    summary = {"faces": len(rows), "flagged": 5, "seconds": 90.0}
+    _elsewhere(lambda: services.label_scoring_succeed(scoring_id=scoring.pk, rows=rows, summary=summary))
+    expect(row.locator("[data-role=status]")).to_have_text("Succeeded")
+    expect(row.locator("[data-role=flagged]")).to_have_text("5")
+    expect(row.get_by_role("link", name="Review ranking")).to_be_visible()
+    expect(row.get_by_role("button", name="Cancel")).to_be_hidden()
+
+    page.get_by_text(f"Start a label-quality job on {version.label}").click()
+    page.get_by_label("Folds").fill("10")
+    page.get_by_role("button", name="Start scoring").click()
+    folds = page.locator("#scoring-form .field-invalid")
+    expect(folds).to_contain_text("These classes have fewer faces than the 10 folds")
+    assert LabelScoring.objects.filter(version=version).count() == 1
+
+    cell = page.locator(f'table[data-run="{run.pk}"] tbody tr').nth(given).locator("td").nth(predicted)
+    expect(cell).to_have_text(str(count))
+    cell.get_by_role("link").click()
+    expect(page.locator("#position")).to_have_text(f"Face 1 of {count}")
+    names = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+    expect(page.locator("#face-label")).to_have_text(names[given])
+    expect(page.locator("#face-top li").first).to_contain_text(names[predicted])
