@@ -204,6 +204,7 @@ window.ReviewFaces = (function () {
       await Promise.all(faces.map((face) => face.queue));
       const items = faces.map((face) => ({ item: face.item, expected_revision: revision(face) }));
       store.inFlight += 1;
+      changed(faces[0]);
       try {
         const answer = await post(base + "decisions/bulk/", Object.assign({ items, action, label }, surface));
         if (answer.status === 200) {
@@ -222,6 +223,7 @@ window.ReviewFaces = (function () {
         return false;
       } finally {
         store.inFlight -= 1;
+        changed(faces[0]); // the page's "saving…" goes with the last request
       }
     }
 

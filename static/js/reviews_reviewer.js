@@ -365,9 +365,14 @@
     new FormData(form).forEach((value, key) => value !== "" && params.set(key, value));
     window.location.search = params.toString();
   });
-  const active = ["given", "predicted", "split", "min_score", "max_score", "reviewed"].filter((key) => query.get(key));
-  $("filter-summary").textContent = active.length ? "(" + active.length + " on)" : "";
-  if (active.length) $("filters").open = true;
+  // The summary says which filters are on, so the form can stay closed and the face keeps its room.
+  const words = { given: "given ", predicted: "predicted ", split: "", min_score: "score ≥ ", max_score: "score ≤ ", reviewed: "" };
+  const active = Object.keys(words).filter((key) => query.get(key)).map((key) => {
+    const field = form.elements[key];
+    const shown = field && field.tagName === "SELECT" ? field.options[field.selectedIndex].text : query.get(key);
+    return words[key] + shown;
+  });
+  $("filter-summary").textContent = active.length ? "· " + active.join(" · ") : "";
 
   // ---- The grid, and the start.
   const grid = window.ReviewGrid
