@@ -90,8 +90,15 @@
       button.disabled = true;
       const answer = await send(button.dataset.url);
       button.disabled = false;
-      if (answer.status === 200) renderRow(row, answer.body);
-      else row.querySelector("[data-role=message]").textContent = messageOf(answer.body, answer.status);
+      if (answer.status !== 200) {
+        row.querySelector("[data-role=message]").textContent = messageOf(answer.body, answer.status);
+        return;
+      }
+      renderRow(row, answer.body);
+      if (answer.body.status === "running") {
+        button.disabled = true; // its worker stops within seconds; the live feed says when
+        button.textContent = "Stopping…";
+      }
     });
     row.querySelector("[data-role=retry]").addEventListener("click", async (event) => {
       const button = event.currentTarget;

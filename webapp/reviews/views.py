@@ -15,7 +15,7 @@ from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES, DatasetVersion
 from webapp.reviews import selectors
 from webapp.reviews.forms import FaceFilterForm, ScoringForm
 from webapp.reviews.models import LabelScoring
-from webapp.reviews.serializers import CommitSerializer, scoring_payload
+from webapp.reviews.serializers import CommitSerializer
 from webapp.runs import selectors as run_selectors
 from webapp.runs.configs import model_label
 from webapp.runs.models import Run
@@ -73,7 +73,6 @@ def review_index_view(request: HttpRequest) -> HttpResponse:
     context = {
         "versions": versions, "version": version, "form": ScoringForm(),
         "scorings": [(scoring, scoring_settings(scoring)) for scoring in scorings],
-        "scorings_json": [scoring_payload(scoring) for scoring in scorings if scoring.is_active],
         "jobs": [_job(run) for run in runs], "state": _state(version), "class_names": CLASS_NAMES,
         "dataset_versions": {str(each.pk): each.label for each in versions if each.dataset_id == version.dataset_id},
     }  # fmt: skip
