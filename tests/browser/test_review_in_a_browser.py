@@ -307,3 +307,36 @@ def test_the_review_page_follows_a_scoring_live_refuses_bad_folds_and_opens_a_co
     names = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
     expect(page.locator("#face-label")).to_have_text(names[given])
     expect(page.locator("#face-top li").first).to_contain_text(names[predicted])
+
+
+def test_the_reviewer_fits_1280_by_800_and_every_review_page_fits_a_phone(
+    page: Page, live_studio: LiveStudio, alice: User, version: DatasetVersion, scoring: LabelScoring
+) -> None:
+    run = finished_run_create(team=version.team, dataset_version=version, accuracy=0.6)
+    predictions_create(run=run)
+    _sign_in(page, live_studio)
+    _open_reviewer(page, live_studio, version, scoring)
+    page.keyboard.press("Escape")
+    for selector in ("#face-image", "#face-decision", ".class-buttons", ".other-buttons", "#face-top"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= 800, f"{selector} is below the fold at 1280×800"
+    assert page.evaluate("document.documentElement.scrollHeight") <= 800
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    paths = [
+        f"/review/?version={version.pk}",
+        f"/review/versions/{version.pk}/?scoring={scoring.pk}",
+        f"/review/versions/{version.pk}/?run={run.pk}&given=0&predicted=0&split=2",
+        f"/datasets/{version.dataset_id}/",
+        f"/models/compare/?runs={run.pk}",
+    ]
+    for path in paths:
+        page.goto(live_studio.url + path)
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide at 390 px"
+    _open_reviewer(page, live_studio, version, scoring)
+    page.keyboard.press("g")
+    expect(page.locator("#thumbs .thumb").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
