@@ -20,5 +20,6 @@ urlpatterns = [
     path("datasets/", include("webapp.datasets.urls")),
     path("", include("webapp.runs.urls")),
     path("", include("webapp.recordings.urls")),
+    path("", include("webapp.reviews.urls")),
     path("", include("webapp.system.urls")),
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/upload/", datasets.DatasetVersionUploadApi.as_view(), name="dataset_version_upload"),
     path("<int:pk>/imports/", datasets.DatasetImportListApi.as_view(), name="dataset_import_list"),
     path("<int:pk>/versions/", versions.DatasetVersionListApi.as_view(), name="dataset_version_list"),
+    path("<int:pk>/versions/diff/", versions.DatasetVersionDiffApi.as_view(), name="dataset_version_diff"),
     path("<int:pk>/versions/<int:number>/", versions.DatasetVersionDetailApi.as_view(), name="dataset_version_detail"),
     path("<int:pk>/versions/<int:number>/items/", versions.DatasetItemListApi.as_view(), name="dataset_item_list"),
 ]

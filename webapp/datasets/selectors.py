@@ -4,12 +4,22 @@ The `*_for_worker` selectors take no user: only tasks and the import command cal
 came through the queue from a team-scoped request.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from webapp.accounts.models import Team
 from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
-from webapp.datasets.models import Dataset, DatasetImport, DatasetItem, DatasetVersion, FaceImage
+from webapp.datasets.models import (
+    CLASS_NAMES,
+    SPLIT_NAMES,
+    Dataset,
+    DatasetImport,
+    DatasetItem,
+    DatasetVersion,
+    FaceImage,
+)
 from webapp.datasets.services.versions import FaceRow, version_rows
 
 
@@ -108,3 +118,72 @@ def dataset_version_face_rows(*, version: DatasetVersion) -> list[FaceRow]:
 def dataset_version_item_ids(*, version_id: int) -> dict[str, int]:
     """{item name: item id} of a version (names are unique within a version), to link arrays back to items."""
     return dict(DatasetItem.objects.filter(version_id=version_id).values_list("name", "pk"))
+
+
+def dataset_version_lineage(*, versions: list[DatasetVersion]) -> list[tuple[DatasetVersion, int]]:
+    """A dataset's versions as a tree walked depth first: each version after its parent, children oldest first, with
+    its depth (0 for a version made from an upload alone)."""
+    numbers = {version.pk for version in versions}
+    children: dict[int | None, list[DatasetVersion]] = {}
+    for version in sorted(versions, key=lambda version: version.number):
+        parent = version.parent_id if version.parent_id in numbers else None
+        children.setdefault(parent, []).append(version)
+    walked: list[tuple[DatasetVersion, int]] = []
+    stack = [(version, 0) for version in reversed(children.get(None, []))]
+    while stack:
+        version, depth = stack.pop()
+        walked.append((version, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(version.pk, [])))
+    return walked
+
+
+@dataclass(frozen=True)
+class FaceChange:
+    """One face that differs between two versions, by name: `old_label`/`new_label` are None where it is absent."""
+
+    name: str
+    split: str
+    old_label: str | None
+    new_label: str | None
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """What changed from one version to another: faces added, removed, relabelled, or with other pixels under the
+    same name (`replaced`), and the faces per class on both sides. Lists are in (split, name) order."""
+
+    base: DatasetVersion
+    other: DatasetVersion
+    added: list[FaceChange]
+    removed: list[FaceChange]
+    relabelled: list[FaceChange]
+    replaced: list[FaceChange]
+
+    @property
+    def class_counts(self) -> list[tuple[str, int, int, int]]:
+        """(class, faces in `base`, faces in `other`, the change) for every class, in class order."""
+        before, after = self.base.class_counts, self.other.class_counts
+        return [(name, before[name], after[name], after[name] - before[name]) for name in CLASS_NAMES]
+
+
+def _change(face: FaceRow, *, old: FaceRow | None, new: FaceRow | None) -> FaceChange:
+    return FaceChange(
+        name=face.name, split=SPLIT_NAMES[face.split], old_label=CLASS_NAMES[old.label] if old else None,
+        new_label=CLASS_NAMES[new.label] if new else None,
+    )  # fmt: skip
+
+
+def dataset_version_diff(*, base: DatasetVersion, other: DatasetVersion) -> VersionDiff:
+    """Compare two versions' rows by face name (names are unique within a version, and kept across relabels)."""
+    before = {row.name: row for row in version_rows(version=base)}
+    after = {row.name: row for row in version_rows(version=other)}
+    added = [_change(row, old=None, new=row) for name, row in after.items() if name not in before]
+    removed = [_change(row, old=row, new=None) for name, row in before.items() if name not in after]
+    relabelled, replaced = [], []
+    for name, row in before.items():
+        new = after.get(name)
+        if new is not None and new.sha256 != row.sha256:
+            replaced.append(_change(new, old=row, new=new))
+        elif new is not None and new.label != row.label:
+            relabelled.append(_change(new, old=row, new=new))
+    return VersionDiff(base=base, other=other, added=added, removed=removed, relabelled=relabelled, replaced=replaced)

@@ -4,6 +4,7 @@ The upload form works without JavaScript (a plain POST here); `datasets_upload.j
 instead, to show upload progress. Both end in the same service.
 """
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
@@ -100,12 +101,29 @@ def dataset_import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("datasets:detail", pk=dataset_import.dataset_id)
 
 
+def _diff(request: HttpRequest, versions: list[DatasetVersion]) -> selectors.VersionDiff | None:
+    """The diff `?from=&to=` asks for (version numbers); by default the newest version against its parent."""
+    by_number = {version.number: version for version in versions}
+    if len(by_number) < 2:
+        return None
+    newest = max(by_number.values(), key=lambda version: version.number)
+    parent = by_number.get(newest.parent.number) if newest.parent else None
+    default_from = parent or max((v for v in versions if v is not newest), key=lambda version: version.number)
+    wanted_from, wanted_to = request.GET.get("from", ""), request.GET.get("to", "")
+    base = by_number.get(int(wanted_from)) if wanted_from.isdigit() else None
+    other = by_number.get(int(wanted_to)) if wanted_to.isdigit() else None
+    return selectors.dataset_version_diff(base=base or default_from, other=other or newest)
+
+
 def dataset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """A dataset: its versions with their counts, and its imports, the running ones updated live."""
+    """A dataset: its versions as a lineage (each made from its parent), a diff of any two, and its imports."""
     dataset: Dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
+    versions = list(selectors.dataset_version_list(user=request.user, dataset_id=dataset.pk))
     context = {
         "dataset": dataset,
-        "versions": list(dataset.versions.all()),
+        "versions": versions,
+        "lineage": selectors.dataset_version_lineage(versions=versions),
+        "diff": _diff(request, versions),
         "imports": list(selectors.dataset_import_list(dataset=dataset)),
         "class_names": CLASS_NAMES,
         "split_names": SPLIT_NAMES,
@@ -139,5 +157,9 @@ def dataset_version_view(request: HttpRequest, pk: int, number: int) -> HttpResp
         "split": SPLIT_NAMES[split] if split is not None else "",
         "count_rows": _count_rows(version),
         "class_names": CLASS_NAMES,
+        # For "Train on it": which jobs of this dataset can lend their settings (runs_retrain.js reads them by id).
+        "versions_json": json.dumps(
+            {str(pk): f"v{number}" for pk, number in version.dataset.versions.values_list("pk", "number")}
+        ),
     }
     return render(request, "datasets/version_gallery.html", context)

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from webapp.accounts.models import Team
 from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
 from webapp.datasets.models import DatasetItem, DatasetVersion
 from webapp.reviews.models import Action, FaceScore, LabelScoring, ReviewCommit, ReviewDecision, ReviewEvent
@@ -36,6 +37,14 @@ def scoring_team_id(*, scoring_id: int) -> int | None:
 def version_get(*, user: AnyUser, version_id: int) -> DatasetVersion:
     """A dataset version of the user's teams, or Http404."""
     return team_object_get(DatasetVersion.objects.select_related("dataset"), user=user, pk=version_id)
+
+
+def review_versions(*, user: AnyUser, team: Team | None) -> QuerySet[DatasetVersion]:
+    """The versions the Review page offers: the current team's, by dataset name, newest version first."""
+    if team is None:
+        return DatasetVersion.objects.none()
+    versions = team_scope(DatasetVersion.objects.select_related("dataset"), user=user).filter(team=team)
+    return versions.order_by("dataset__name", "dataset_id", "-number")
 
 
 def item_get(*, version: DatasetVersion, item_id: int) -> DatasetItem:

@@ -121,6 +121,24 @@ class RunRetryApi(APIView):
         return Response(run_detail_data(clone), status=status.HTTP_201_CREATED)
 
 
+class RunRetrainApi(APIView):
+    """Train again with a job's exact settings (and teacher) on another dataset version of your teams, e.g. the one a
+    review just committed; `dataset_version` is the version's id."""
+
+    class InputSerializer(serializers.Serializer):
+        dataset_version = serializers.IntegerField(min_value=1, max_value=2**62)
+
+    @extend_schema(request=InputSerializer, responses={201: RunDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        run = selectors.run_get(user=request.user, run_id=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        wanted = data.validated_data["dataset_version"]
+        version = _one_of(DatasetVersion.objects.all(), request, wanted, "dataset_version")
+        clone = services.run_retrain(run=run, dataset_version=version, user=request.user)
+        return Response(run_detail_data(clone), status=status.HTTP_201_CREATED)
+
+
 class RunArtifactApi(APIView):
     """Download a finished job's checkpoint (`.pt`: state dict + metadata) or its ONNX export."""
 

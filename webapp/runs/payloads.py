@@ -4,7 +4,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from kdcore.config import TEACHER_MODEL
+from webapp.datasets.models import DatasetVersion
 from webapp.runs import selectors
+from webapp.runs.configs import settings_of
 from webapp.runs.models import Run
 from webapp.runs.serializers import run_detail_payload
 
@@ -69,6 +71,43 @@ def tradeoff_points(runs: list[Run]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+_RECIPE_KEYS = ("model", "width_mult", "temperature", "alpha", "epochs", "batch_size", "lr", "seed", "input_size")
+
+
+def _recipe(run: Run) -> tuple[str, str]:
+    """What makes two jobs "the same settings" (everything a person sets but the data and the device), and in words."""
+    settings = settings_of(run.config)
+    if not run.teacher_id:
+        settings["temperature"] = settings["alpha"] = None  # T and α mean nothing without a teacher
+    key = repr([run.teacher_id, *(settings[name] for name in _RECIPE_KEYS)])
+    words = f"{run.model_label} · {settings['epochs']} epochs · {settings['input_size']} px"
+    if run.teacher_id:
+        words += f" · KD from #{run.teacher_id} (T {settings['temperature']}, α {settings['alpha']})"
+    return key, words
+
+
+def accuracy_by_version(runs: list[Run]) -> dict[str, Any]:
+    """The compared jobs' accuracies side by side per dataset version: one row per recipe (same settings), one column
+    per version (by dataset, then number), so relabelling's effect reads along a row; `delta` is the last version's
+    best minus the first's, when a row has two or more."""
+    versions: list[DatasetVersion] = sorted(
+        {run.dataset_version_id: run.dataset_version for run in runs}.values(),
+        key=lambda version: (version.dataset_id, version.number),
+    )
+    rows: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        key, words = _recipe(run)
+        row = rows.setdefault(key, {"label": words, "cells": {version.pk: [] for version in versions}})
+        row["cells"][run.dataset_version_id].append((run, run_report(run)[1].get("accuracy")))
+    table = []
+    for row in rows.values():
+        cells = [sorted(row["cells"][version.pk], key=lambda pair: -(pair[1] or 0)) for version in versions]
+        best = [cell[0][1] for cell in cells if cell and cell[0][1] is not None]
+        delta = best[-1] - best[0] if len(best) > 1 else None
+        table.append({"label": row["label"], "cells": cells, "delta": delta})
+    return {"versions": versions, "rows": table}
+
+
 def compare_context(runs: list[Run]) -> dict[str, Any]:
     """What the comparison page shows besides the curves: each job's report and confusion, and F1 by class."""
     entries = []
@@ -77,5 +116,5 @@ def compare_context(runs: list[Run]) -> dict[str, Any]:
         entries.append({"run": run, "split": split, "report": report, "confusion": confusion_rows(run)})
     return {
         "entries": entries, "f1_rows": f1_rows(runs), "runs_json": run_compare_data(runs),
-        "points_json": tradeoff_points(runs),
+        "points_json": tradeoff_points(runs), "by_version": accuracy_by_version(runs),
     }  # fmt: skip

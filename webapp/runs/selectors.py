@@ -5,12 +5,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from webapp.accounts.models import Team
 from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
-from webapp.runs.models import Run
+from webapp.runs.models import Run, RunPrediction
 
 ARTIFACT_KINDS = ("checkpoint", "onnx")
 STOP_CANCELLED = "cancelled on request"
@@ -18,7 +18,7 @@ STOP_GONE = "the job is no longer running on this worker"
 
 
 def _runs() -> QuerySet[Run]:
-    return Run.objects.select_related("created_by", "dataset_version", "teacher")
+    return Run.objects.select_related("created_by", "dataset_version__dataset", "teacher")
 
 
 def run_list(*, user: AnyUser, limit: int | None = None) -> QuerySet[Run]:
@@ -91,6 +91,17 @@ def run_teacher_choices(*, team: Team | None) -> QuerySet[Run]:
 def model_list(*, user: AnyUser) -> QuerySet[Run]:
     """Every trained checkpoint of the user's teams, newest first."""
     return run_list(user=user).filter(status=Run.Status.SUCCEEDED).exclude(checkpoint_path="")
+
+
+def run_finished_on(*, user: AnyUser, version_id: int) -> QuerySet[Run]:
+    """The user's teams' succeeded jobs evaluated on one dataset version, newest first, each annotated with
+    `has_predictions` (per-face predictions stored: its confusion-matrix cells can list their faces)."""
+    stored = Exists(RunPrediction.objects.filter(run=OuterRef("pk")))
+    return (
+        run_list(user=user)
+        .filter(dataset_version_id=version_id, status=Run.Status.SUCCEEDED)
+        .annotate(has_predictions=stored)
+    )
 
 
 def run_compare_list(*, user: AnyUser, run_ids: Sequence[int]) -> list[Run]:

@@ -1,8 +1,10 @@
-"""API of dataset versions: list, detail, items (paged, by class and split), and the face images themselves."""
+"""API of dataset versions: list, detail, the diff of two, items (paged, by class and split), and the face images."""
+
+from typing import Any
 
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -78,3 +80,78 @@ class FaceImageApi(APIView):
         response = FileResponse(path.open("rb"), content_type="image/png")
         response["Cache-Control"] = "private, max-age=31536000, immutable"
         return response
+
+
+class _FaceChangeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    split = serializers.CharField()
+    old_label = serializers.CharField(allow_null=True, help_text="Its class in `from`; null when added.")
+    new_label = serializers.CharField(allow_null=True, help_text="Its class in `to`; null when removed.")
+
+
+class DatasetVersionDiffApi(APIView):
+    """What changed between two versions of one of your datasets (by face name): faces added, removed, relabelled
+    (old → new class), or with other pixels under the same name, and the faces per class on both sides. Each list
+    holds at most `limit` faces; its `*_count` is the full number."""
+
+    class FilterSerializer(serializers.Serializer):
+        to = serializers.IntegerField(min_value=1, max_value=2**31, help_text="Version number to compare to")
+        limit = serializers.IntegerField(default=500, min_value=0, max_value=5000)
+
+        def get_fields(self) -> dict[str, serializers.Field]:
+            # `from` is a Python keyword: the field is added here rather than declared in the class body.
+            return {"from": serializers.IntegerField(min_value=1, max_value=2**31), **super().get_fields()}
+
+    class OutputSerializer(serializers.Serializer):
+        dataset = serializers.IntegerField(source="base.dataset_id")
+        from_version = DatasetVersionOutputSerializer(source="base")
+        to_version = DatasetVersionOutputSerializer(source="other")
+        class_counts = serializers.SerializerMethodField()
+        counts = serializers.SerializerMethodField(help_text="How many faces were added, removed, relabelled, replaced")
+        added = serializers.SerializerMethodField()
+        removed = serializers.SerializerMethodField()
+        relabelled = serializers.SerializerMethodField()
+        replaced = serializers.SerializerMethodField()
+
+        def get_class_counts(self, diff: selectors.VersionDiff) -> dict[str, dict[str, int]]:
+            return {name: {"from": before, "to": after} for name, before, after, _ in diff.class_counts}
+
+        def get_counts(self, diff: selectors.VersionDiff) -> dict[str, int]:
+            changes = {"added": diff.added, "removed": diff.removed, "relabelled": diff.relabelled}
+            return {kind: len(faces) for kind, faces in {**changes, "replaced": diff.replaced}.items()}
+
+        def _faces(self, changes: list[selectors.FaceChange]) -> list[dict[str, Any]]:
+            return list(_FaceChangeSerializer(changes[: self.context["limit"]], many=True).data)
+
+        @extend_schema_field(_FaceChangeSerializer(many=True))
+        def get_added(self, diff: selectors.VersionDiff) -> list[dict[str, Any]]:
+            return self._faces(diff.added)
+
+        @extend_schema_field(_FaceChangeSerializer(many=True))
+        def get_removed(self, diff: selectors.VersionDiff) -> list[dict[str, Any]]:
+            return self._faces(diff.removed)
+
+        @extend_schema_field(_FaceChangeSerializer(many=True))
+        def get_relabelled(self, diff: selectors.VersionDiff) -> list[dict[str, Any]]:
+            return self._faces(diff.relabelled)
+
+        @extend_schema_field(_FaceChangeSerializer(many=True))
+        def get_replaced(self, diff: selectors.VersionDiff) -> list[dict[str, Any]]:
+            return self._faces(diff.replaced)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", int, required=True, description="Version number to compare from"),
+            OpenApiParameter("to", int, required=True, description="Version number to compare to"),
+            OpenApiParameter("limit", int, description="Faces listed per kind of change (default 500)"),
+        ],
+        responses=OutputSerializer,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        values = filters.validated_data
+        base = selectors.dataset_version_get(user=request.user, dataset_id=pk, number=values["from"])
+        other = selectors.dataset_version_get(user=request.user, dataset_id=pk, number=values["to"])
+        diff = selectors.dataset_version_diff(base=base, other=other)
+        return Response(self.OutputSerializer(diff, context={"limit": values["limit"]}).data)

@@ -113,6 +113,15 @@ def _surface(request: Request, values: dict[str, Any], item_id: int) -> services
     return services.Surface()
 
 
+def _scores(surface: services.Surface, item_ids: list[int]) -> dict[int, float]:
+    """Each face's score by the scoring or job that showed it (a bulk decision audits every face with its own)."""
+    if surface.scoring is not None:
+        return dict(surface.scoring.scores.filter(item_id__in=item_ids).values_list("item_id", "quality"))
+    if surface.run is not None:
+        return dict(surface.run.predictions.filter(item_id__in=item_ids).values_list("item_id", "confidence"))
+    return {}
+
+
 class DecisionApi(APIView):
     """Decide about one face: `relabel` (with `label`), `keep`, or `exclude` (not a usable face)."""
 
@@ -148,14 +157,14 @@ class DecisionBulkApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        items = [
-            services.BulkItem(selectors.item_get(version=version, item_id=entry["item"]), entry["expected_revision"])
-            for entry in values["items"]
-        ]
+        faces = [(selectors.item_get(version=version, item_id=entry["item"]), entry) for entry in values["items"]]
+        surface = _surface(request, values, faces[0][0].pk) if faces else services.Surface()
+        scores = _scores(surface, [item.pk for item, _ in faces])
+        items = [services.BulkItem(item, entry["expected_revision"], scores.get(item.pk)) for item, entry in faces]
         try:
             decisions = services.review_decide_many(
                 version=version, items=items, user=request.user, action=values["action"], label=values.get("label"),
-                surface=_surface(request, values, items[0].item.pk) if items else services.Surface(),
+                surface=surface,
             )  # fmt: skip
         except services.ConflictError as error:
             return _conflict(error)

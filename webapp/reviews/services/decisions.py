@@ -5,7 +5,7 @@ decided yet). When a teammate changed the face meanwhile, the decision is refuse
 carries the current state, so nobody overwrites anybody silently. A committed version takes no more decisions.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -129,10 +129,11 @@ def _audit(
 
 @dataclass(frozen=True)
 class BulkItem:
-    """One face of a bulk decision, with the revision its author saw."""
+    """One face of a bulk decision, with the revision its author saw and the score that surfaced it (for the audit)."""
 
     item: DatasetItem
     expected_revision: int
+    score: float | None = None
 
 
 @transaction.atomic
@@ -151,7 +152,7 @@ def review_decide_many(
             action=action,
             label=label,
             expected_revision=entry.expected_revision,
-            surface=surface,
+            surface=replace(surface, score=entry.score),  # each face's own score, not one for all
         )
         for entry in items
     ]

@@ -1,6 +1,6 @@
 """Writes of the runs app, by concern; import them from here (`from webapp.runs import services`)."""
 
-from webapp.runs.services.lifecycle import run_cancel, run_create, run_retry
+from webapp.runs.services.lifecycle import run_cancel, run_create, run_retrain, run_retry
 from webapp.runs.services.progress import (
     RUNS,
     PredictionRow,
@@ -32,6 +32,7 @@ __all__ = [
     "run_mark_succeeded",
     "run_predictions_store",
     "run_reap_stale",
+    "run_retrain",
     "run_retry",
     "run_start",
 ]

@@ -57,12 +57,9 @@ def run_create(
     return run
 
 
-@transaction.atomic
-def run_retry(*, run: Run, user: User) -> Run:
-    """A new job with the same config, dataset version and teacher, queued afresh (the old one stays as it is)."""
-    if run.is_active:
-        raise ValidationError(f"Job #{run.pk} is still {run.get_status_display().lower()}: cancel it first.")
-    _check_inputs(team=run.team, dataset_version=run.dataset_version, teacher=run.teacher)
+def _clone(run: Run, *, user: User, dataset_version: DatasetVersion, retry_of: Run | None) -> Run:
+    """A new job with `run`'s exact config (every setting, not only the form's) on `dataset_version`, queued afresh."""
+    _check_inputs(team=run.team, dataset_version=dataset_version, teacher=run.teacher)
     try:
         config = TrainConfig.from_dict(run.config)
     except ConfigError as error:  # stored by an older kdcore that accepted what this one refuses
@@ -70,13 +67,30 @@ def run_retry(*, run: Run, user: User) -> Run:
     queue = system_selectors.queue_choose(device=config.device)
     config = dataclasses.replace(config, log_every=log_every_for(on_cpu=queue == Run.Queue.CPU))
     clone = Run(
-        team=run.team, created_by=user, dataset_version=run.dataset_version, teacher=run.teacher,
-        retry_of=run, queue=queue, config=config.to_dict(),
+        team=run.team, created_by=user, dataset_version=dataset_version, teacher=run.teacher,
+        retry_of=retry_of, queue=queue, config=config.to_dict(),
     )  # fmt: skip
     clone.full_clean()
     clone.save()
     _enqueue_after_commit(clone)
     return clone
+
+
+@transaction.atomic
+def run_retry(*, run: Run, user: User) -> Run:
+    """A new job with the same config, dataset version and teacher, queued afresh (the old one stays as it is)."""
+    if run.is_active:
+        raise ValidationError(f"Job #{run.pk} is still {run.get_status_display().lower()}: cancel it first.")
+    return _clone(run, user=user, dataset_version=run.dataset_version, retry_of=run)
+
+
+@transaction.atomic
+def run_retrain(*, run: Run, dataset_version: DatasetVersion, user: User) -> Run:
+    """Train again on `dataset_version` (typically the version a review committed) with exactly `run`'s settings and
+    teacher, so the two jobs' accuracies differ by the data alone. The checks are `run_create`'s: the version and the
+    teacher must be the job's team's, the teacher finished, the config valid for this kdcore.
+    """
+    return _clone(run, user=user, dataset_version=dataset_version, retry_of=None)
 
 
 @transaction.atomic

@@ -24,6 +24,14 @@ def percent(value: float | None, digits: int = 1) -> str:
 
 
 @register.filter
+def percent_points(value: float | None, digits: int = 1) -> str:
+    """A difference of two accuracies: 0.012 → "1.2 pt"; missing → "—"."""
+    if _missing(value):
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f} pt"
+
+
+@register.filter
 def duration(seconds: float | None) -> str:
     """Seconds as "1 h 02 min", "3 min 05 s" or "12 s"; missing → "—"."""
     if _missing(seconds):
