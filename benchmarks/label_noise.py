@@ -48,6 +48,8 @@ CLEANLAB_FILTER_BY = ("prune_by_noise_rate", "both", "confident_learning")
 def load_ranking() -> Any:
     """``worker/reviews/ranking.py`` by path: importing the ``worker`` package would start Celery and Django."""
     spec = importlib.util.spec_from_file_location("label_ranking", ROOT / "worker" / "reviews" / "ranking.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit("worker/reviews/ranking.py is missing")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -135,7 +137,7 @@ def write_sheet(args: argparse.Namespace, faces: FaceArrays, labels: np.ndarray,
     captions = [(f"#{rank + 1} p={probs[i, labels[i]]:.2f}", f"{names[labels[i]][:7]}>{names[suggested[i]][:7]}")
                 for rank, i in enumerate(top)]  # fmt: skip
     title = f"top {len(top)} of {len(labels)} by cleanlab ({sheet_ranking}); caption: given>suggested"
-    marked = np.isin(top, flipped) if len(flipped) else None
+    marked = np.isin(top, flipped).tolist() if len(flipped) else None
     contact_sheet(faces.images[top], captions, marked=marked, title=title).save(args.contact_sheet)
 
 
