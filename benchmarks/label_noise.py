@@ -48,6 +48,8 @@ CLEANLAB_FILTER_BY = ("prune_by_noise_rate", "both", "confident_learning")
 def load_ranking() -> Any:
     """``worker/reviews/ranking.py`` by path: importing the ``worker`` package would start Celery and Django."""
     spec = importlib.util.spec_from_file_location("label_ranking", ROOT / "worker" / "reviews" / "ranking.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit("worker/reviews/ranking.py is missing")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -128,15 +130,15 @@ def compare(ranking: Any, labels: np.ndarray, probs: np.ndarray, flipped: np.nda
 
 
 def write_sheet(args: argparse.Namespace, faces: FaceArrays, labels: np.ndarray, probs: np.ndarray, order: np.ndarray,
-                flipped: np.ndarray) -> None:  # fmt: skip
+                flipped: np.ndarray, sheet_ranking: str) -> None:  # fmt: skip
     """The top ``--top`` faces of ``order``: given → suggested label, and p(given)."""
     top = order[: args.top]
     names = faces.class_names
     suggested = probs.argmax(1)
     captions = [(f"#{rank + 1} p={probs[i, labels[i]]:.2f}", f"{names[labels[i]][:7]}>{names[suggested[i]][:7]}")
                 for rank, i in enumerate(top)]  # fmt: skip
-    title = f"top {len(top)} of {len(labels)} by cleanlab ({args.sheet_ranking}); caption: given>suggested"
-    marked = np.isin(top, flipped) if len(flipped) else None
+    title = f"top {len(top)} of {len(labels)} by cleanlab ({sheet_ranking}); caption: given>suggested"
+    marked = np.isin(top, flipped).tolist() if len(flipped) else None
     contact_sheet(faces.images[top], captions, marked=marked, title=title).save(args.contact_sheet)
 
 
@@ -170,7 +172,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     parser.add_argument("--save-probs", type=Path, help="write probs, labels, flips and folds to this .npz")
     parser.add_argument("--contact-sheet", type=Path, help="PNG of the top --top faces of the cleanlab ranking")
-    parser.add_argument("--sheet-ranking", default="prune_by_noise_rate:self_confidence", help="FILTER_BY:RANKED_BY")
+    parser.add_argument("--sheet-ranking", default="", help="FILTER_BY:RANKED_BY (default: the ranking module's)")
     parser.add_argument("--top", type=int, default=100)
     return parser.parse_args(argv)
 
@@ -202,9 +204,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         np.savez_compressed(args.save_probs, probs=out.probs, labels=labels, original=faces.labels, flipped=flipped,
                             fold=out.fold, names=np.array(faces.names))  # fmt: skip
     if args.contact_sheet:
-        filter_by, ranked_by = args.sheet_ranking.split(":")
+        filter_by, ranked_by = (args.sheet_ranking or f"{ranking.FILTER_BY}:{ranking.RANKED_BY}").split(":")
         order, _, _ = ranking.rank_label_issues(labels, out.probs, ranked_by=ranked_by, filter_by=filter_by)
-        write_sheet(args, faces, labels, out.probs, order, flipped)
+        write_sheet(args, faces, labels, out.probs, order, flipped, f"{filter_by}:{ranked_by}")
     text = json.dumps(report, indent=1)
     print(text)
     if args.out:

@@ -80,7 +80,7 @@ class FoldCallback(Callback):
         should_stop: Callable[[], bool] | None,
     ) -> None:
         self.tracker, self.fold = tracker, fold
-        self.callbacks = CallbackList(callbacks)
+        self.callbacks = CallbackList(list(callbacks))
         self.should_stop = should_stop
 
     def on_fit_start(self, state: TrainState) -> None:
