@@ -49,8 +49,8 @@ def test_it_shows_the_newest_version_its_jobs_and_the_start_form_with_the_apis_d
     assert f'href="/review/versions/{version.pk}/?scoring={scoring.pk}"' in html
     assert '<td class="num" data-role="flagged">7</td>' in html
     assert "Student C (⅛ width) · 30 epochs · 64 px · 4 folds" in html
-    assert '<option value="mini_resemotenet_c" selected>' in html  # services.DEFAULT_SETTINGS
-    assert 'name="epochs" value="30"' in html
+    assert '<option value="mini_resemotenet_b" selected>' in html  # services.DEFAULT_SETTINGS
+    assert 'name="epochs" value="80"' in html
     assert 'name="folds" value="4"' in html
     assert f'href="/api/reviews/versions/{version.pk}/audit.csv"' in html
 
