@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from kdcore.video import VideoError, make_playable_copy, poster_jpeg, probe
+from kdcore.video import AnalysisSettings, VideoError, make_playable_copy, poster_jpeg, probe
 from webapp.recordings import services, storage
 from webapp.recordings.models import Recording
 from worker.lifecycle import TaskHeartbeat
@@ -53,13 +53,25 @@ def _prepare(recording: Recording) -> None:
     info = probe(original)
     folder = storage.recording_folder(recording.pk)
     (folder / "poster.jpg").write_bytes(poster_jpeg(original))
-    needs_copy = not info.is_image and (not info.browser_playable or max(info.width, info.height) > MAX_PLAYED_SIDE)
+    too_large = max(info.width, info.height) > MAX_PLAYED_SIDE
+    needs_copy = not info.is_image and (not info.browser_playable or too_large)
     services.recording_probed(
         recording_id=recording.pk, info=dataclasses.asdict(info), poster_path=f"{recording.folder}/poster.jpg",
-        message="Making a copy the browser can play; analysis runs meanwhile" if needs_copy else "Ready",
+        message=_probed_message(info.width, info.height, needs_copy=needs_copy, too_large=too_large),
     )  # fmt: skip
     playable = _playable_copy(recording, original, folder) if needs_copy else ""
     services.recording_prepare_succeeded(recording_id=recording.pk, playable_path=playable)
+
+
+def _probed_message(width: int, height: int, *, needs_copy: bool, too_large: bool) -> str:
+    """What the recording's page says once it is probed."""
+    if too_large:
+        return (
+            f"A {width}×{height} video: faces are found on frames scaled down to at most "
+            f"{AnalysisSettings().analysis_width} px wide, and the browser plays a copy at most 1080 px high, made "
+            "while the analysis runs"
+        )
+    return "Making a copy the browser can play; analysis runs meanwhile" if needs_copy else "Ready"
 
 
 def _playable_copy(recording: Recording, original: Path, folder: Path) -> str:

@@ -3,9 +3,12 @@
 from pathlib import Path
 from unittest import mock
 
+import av
+import numpy as np
 import pytest
 from django.test import TestCase
 
+from kdcore.video import AnalysisSettings, probe
 from tests.worker.recordings.conftest import RecordingMaker
 from webapp.recordings import services, storage
 from webapp.recordings.models import Analysis, Recording
@@ -66,3 +69,37 @@ def test_it_does_nothing_for_a_deleted_recording(stored_recording: RecordingMake
         services.recording_delete(recording=recording)
     prepare_run(recording.pk, hostname="w@test")
     assert not storage.recording_folder(recording.pk).exists()
+
+
+@pytest.mark.slow
+def test_it_says_an_8k_video_is_analysed_scaled_down_and_played_from_a_copy(
+    stored_recording: RecordingMaker, tmp_path: Path
+) -> None:
+    recording = stored_recording("single_face.mp4", analyse=False)
+    original = storage.media_path(recording.original_path)
+    _write_clip(original, width=7680, height=4320, frames=2)
+    messages: list[str] = []
+    real = services.recording_probed
+
+    def probed(**kwargs: object) -> object:
+        messages.append(str(kwargs["message"]))
+        return real(**kwargs)  # type: ignore[arg-type]
+
+    with mock.patch("webapp.recordings.services.recording_probed", side_effect=probed):
+        recording = _prepare(recording)
+    assert recording.status == Recording.Status.SUCCEEDED
+    assert (recording.info["width"], recording.info["height"]) == (7680, 4320)
+    width = AnalysisSettings().analysis_width
+    assert messages[0].startswith(f"A 7680×4320 video: faces are found on frames scaled down to at most {width} px")
+    copy = probe(storage.media_path(recording.playable_path))
+    assert copy.height == 1080
+
+
+def _write_clip(path: Path, *, width: int, height: int, frames: int) -> None:
+    with av.open(str(path), "w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for index in range(frames):
+            frame = av.VideoFrame.from_ndarray(np.full((height, width, 3), 40 * index, dtype=np.uint8), format="rgb24")
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
