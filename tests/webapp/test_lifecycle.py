@@ -49,3 +49,25 @@ def test_every_kind_of_task_is_reaped_in_one_pass(team: Team) -> None:
     nouns = {type(known).__name__ for known in lifecycle.registered()}
     assert {"RunLifecycle", "ImportLifecycle", "AnalysisLifecycle", "PreparationLifecycle"} <= nouns
     assert ("job", run.pk) in lifecycle.reap_all()
+
+
+def test_a_killed_workers_analysis_and_scoring_are_failed_with_the_reason(team: Team) -> None:
+    from webapp.datasets.models import DatasetVersion
+    from webapp.recordings.models import Analysis, Recording
+    from webapp.reviews.models import LabelScoring
+
+    quiet = timezone.now() - timedelta(minutes=5)
+    stale = {"status": "running", "started_at": quiet, "heartbeat_at": quiet, "worker_hostname": "gone@box"}
+    recording = Recording.objects.create(team=team, name="S", original_name="s.mp4", size_bytes=1)
+    analysis = Analysis.objects.create(team=team, recording=recording, model_label="B", progress={"frames_done": 900},
+                                       **stale)  # fmt: skip
+    version: DatasetVersion = RunFactory(team=team).dataset_version
+    scoring = LabelScoring.objects.create(team=team, version=version, config={"model": "mini_resemotenet_b"}, **stale)
+    reaped = lifecycle.reap_all()
+    assert ("analysis", analysis.pk) in reaped
+    assert ("label scoring", scoring.pk) in reaped
+    analysis.refresh_from_db()
+    assert analysis.status == "failed"
+    assert analysis.status_message.startswith("Worker gone@box stopped responding after 900 frames")
+    scoring.refresh_from_db()
+    assert scoring.status == "failed"
