@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from kdcore.video._threads import cpu_threads
 from kdcore.video.classify import FaceClassifier
 from kdcore.video.crops import area_fraction, crop_face
 from kdcore.video.detect import create_detector, find_faces
@@ -58,7 +59,7 @@ def analyze_video(
     meter = ProgressMeter(progress, total=info.frame_count, clock=clock)
     pass_ = _Pass(model, settings, device, on_chunk, meter, period_s=1.0 / info.frame_rate if info.frame_rate else 0.0)
     try:
-        with FrameReader(path) as reader:
+        with cpu_threads(settings.cpu_threads), FrameReader(path) as reader:
             stopped = pass_.run(reader, should_stop or (lambda: False))
             pass_.timings["decode"] = reader.decode_seconds
     finally:
