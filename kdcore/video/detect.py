@@ -59,9 +59,10 @@ class HaarDetector:
     """OpenCV's Viola–Jones frontal-face cascade: no weights to fetch, fast on a CPU, frontal faces only."""
 
     def __init__(self, *, scale_factor: float = 1.1, min_neighbors: int = 5) -> None:
-        self.cascade = cv2.CascadeClassifier(cv2.data.haarcascades + HAAR_CASCADE)
+        folder = cv2.data.haarcascades  # type: ignore[attr-defined]  # (missing from OpenCV's type stubs)
+        self.cascade = cv2.CascadeClassifier(folder + HAAR_CASCADE)
         if self.cascade.empty():
-            raise RuntimeError(f"OpenCV could not load {HAAR_CASCADE} from {cv2.data.haarcascades}")
+            raise RuntimeError(f"OpenCV could not load {HAAR_CASCADE} from {folder}")
         self.scale_factor = scale_factor
         self.min_neighbors = min_neighbors
 
