@@ -52,18 +52,15 @@ def analyze_video(
     ``on_chunk`` receives the rows in frame order, a chunk per batch (at most ``settings.chunk_seconds`` of video);
     ``progress`` gets an ``AnalysisProgress`` about once a second of ``clock`` time; ``should_stop`` is polled after
     every batch and, when it answers True, the pass ends with ``stopped=True``. Raises ``VideoError`` (before any
-    chunk) when ``path`` is not a usable video; the model is left in the mode it came in.
+    chunk) when ``path`` is not a usable video. A prepared copy of ``model`` runs on ``device``; the caller's model
+    is not touched.
     """
     info = probe(path)
-    was_training = model.training
     meter = ProgressMeter(progress, total=info.frame_count, clock=clock)
     pass_ = _Pass(model, settings, device, on_chunk, meter, period_s=1.0 / info.frame_rate if info.frame_rate else 0.0)
-    try:
-        with cpu_threads(settings.cpu_threads), FrameReader(path) as reader:
-            stopped = pass_.run(reader, should_stop or (lambda: False))
-            pass_.timings["decode"] = reader.decode_seconds
-    finally:
-        model.train(was_training)
+    with cpu_threads(settings.cpu_threads), FrameReader(path) as reader:
+        stopped = pass_.run(reader, should_stop or (lambda: False))
+        pass_.timings["decode"] = reader.decode_seconds
     return pass_.result(stopped=stopped)
 
 
