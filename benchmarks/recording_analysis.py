@@ -207,6 +207,31 @@ def fer2013_framing(count: int = 600) -> dict:
     return {"faces": count, "found": len(sides), "box_side_quartiles": quartiles}
 
 
+def classifier_prep(model: torch.nn.Module, rounds: int) -> dict:
+    """ms per face, batch 32, one thread: the model as loaded against FaceClassifier's prepared copy, alternating."""
+    from kdcore.preprocess import to_model_input
+    from kdcore.video._threads import cpu_threads
+    from kdcore.video.classify import FaceClassifier
+
+    faces = np.random.default_rng(0).integers(0, 256, (32, 48, 48), dtype=np.uint8)
+    prepared = FaceClassifier(model, "cpu")
+
+    def plain() -> None:
+        with torch.inference_mode():
+            model(to_model_input(torch.from_numpy(faces), size=prepared.input_size))
+
+    costs: dict[str, list[float]] = {"as_loaded": [], "prepared": []}
+    with cpu_threads(1):
+        for _ in range(rounds):
+            for name, run in (("as_loaded", plain), ("prepared", lambda: prepared.probabilities(faces))):
+                run()
+                started = time.perf_counter()
+                for _ in range(5):
+                    run()
+                costs[name].append(1000 * (time.perf_counter() - started) / (5 * len(faces)))
+    return costs
+
+
 def gray_cost(runs: int = 50) -> dict:
     """ms per 960×540 frame: FFmpeg's conversion to gray against kdcore.video's luma-plane read."""
     from kdcore.video._gray import gray_of
@@ -263,7 +288,7 @@ def print_tables(report: dict) -> None:
             )
     for row in report.get("group_photo", []):
         print(f"group photo at {row['analysis_width']} px: {row['boxes']} Haar boxes, {row['faces']} faces of 5")
-    for key in ("fer2013_framing", "gray_ms_per_frame"):
+    for key in ("fer2013_framing", "gray_ms_per_frame", "classifier_prep_ms_per_face"):
         if key in report:
             print(f"{key}: {report[key]}")
     if report.get("threads"):
@@ -321,6 +346,8 @@ def main() -> None:
         report["group_photo"] = group_photo()
     if "framing" in parts:
         report["fer2013_framing"] = fer2013_framing()
+    if "classifier_prep" in parts:
+        report["classifier_prep_ms_per_face"] = classifier_prep(model, args.repeats)
     if "gray" in parts:
         report["gray_ms_per_frame"] = gray_cost()
     if "threads" in parts:

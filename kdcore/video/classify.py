@@ -21,8 +21,8 @@ class FaceClassifier:
     Crops go through ``to_model_input`` at the model's own ``input_size``, exactly as evaluation feeds it, so a
     model reads a video face the way it read its test set. bf16 autocast on CUDA, fp32 elsewhere. The model is
     copied (the caller's stays as it was) and prepared for speed without changing its outputs beyond float
-    rounding: batch norms folded into their convolutions and channels-last weights, which together made Student B
-    at 160 px about 2.8× faster per face on the 2-core CPU (docs/results.md).
+    rounding: batch norms folded into their convolutions and channels-last weights. Student B at 160 px, batch 32,
+    one thread on the 2-core CPU: 4.7–6.5 ms a face as loaded, 2.5–3.3 ms prepared (docs/results.md).
     """
 
     def __init__(self, model: nn.Module, device: torch.device | str) -> None:

@@ -1,11 +1,12 @@
 """Recording-analysis settings as one frozen dataclass; standard library only, so the web app can validate a form.
 
 Defaults come from ``benchmarks/recording_analysis.py`` on the shared 2-core CPU (``docs/results.md``, "Recording
-analysis on the 2-core CPU"). Detection is most of the cost once classification runs on one thread: detecting every
-5th frame at 480 px ran 2.1–2.3× real time on a 640×360 30 fps loop with a load average of 7–8 from other work, and
-found the face in 98.8% of the frames that show it (every 3rd frame: 1.3–1.7×, 99.5%; the misses are the frames
-before the first detection after a face appears). 480 px keeps all five faces of the group photo, where 320 px
-found four.
+analysis on the 2-core CPU"). Detection is most of the cost: detecting every 5th frame at 480 px ran 4.7–5.0× real
+time on a 640×360 30 fps loop at a load average of about 4 from other work, and 2.1–2.3× at a load of 7–9 (with the
+classifier then unprepared), where every 3rd frame made only 1.3–1.7×. It found the face in 98.8% of the frames that
+show it (every 3rd frame: 99.5%; the misses are frames before the first detection after a face appears), and 480 px
+keeps all five faces of the group photo, where 320 px found four. One thread (``cpu_threads``) met the 2× target
+both on the busy and on the quieter machine, and leaves the other core to the rest of the machine.
 """
 
 from __future__ import annotations
