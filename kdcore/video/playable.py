@@ -74,11 +74,13 @@ def make_playable_copy(
     """Re-encode ``src`` to ``dst_without_suffix`` + ``.mp4`` (or ``.webm``); returns the written path.
 
     Raises ``VideoError`` for a file that is not a usable video and ``VideoCancelled`` when ``should_stop()``
-    answers True; either way no partial file is left behind. Written to ``<name>.part`` and renamed at the end.
+    answers True; either way no partial file is left behind. Written to ``<name>.part`` and renamed at the end;
+    missing parent folders are created.
     """
     src, encoder = Path(src), pick_encoder()
     info = probe(src)
     dst = Path(f"{dst_without_suffix}{encoder.suffix}")
+    dst.parent.mkdir(parents=True, exist_ok=True)
     part = dst.with_name(dst.name + ".part")
     meter = ProgressMeter(progress, total=info.frame_count, clock=clock)
     try:

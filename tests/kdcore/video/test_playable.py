@@ -44,7 +44,7 @@ def _frame_times(path: Path) -> np.ndarray:
 
 
 def test_it_scales_down_to_the_height_limit(tmp_path: Path) -> None:
-    info = probe(make_playable_copy(sample("single_face.mp4"), tmp_path / "small", max_height=180))
+    info = probe(make_playable_copy(sample("single_face.mp4"), tmp_path / "new" / "folder" / "small", max_height=180))
     assert (info.width, info.height) == (320, 180)
     assert info.browser_playable
 
