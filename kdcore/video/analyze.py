@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from kdcore.video._threads import cpu_threads
 from kdcore.video.classify import FaceClassifier
 from kdcore.video.crops import area_fraction, crop_face
 from kdcore.video.detect import create_detector, find_faces
@@ -79,18 +80,15 @@ def analyze_video(
     ``on_chunk`` receives the rows in frame order, a chunk per batch (at most ``settings.chunk_seconds`` of video);
     ``progress`` gets an ``AnalysisProgress`` about once a second of ``clock`` time; ``should_stop`` is polled after
     every batch and, when it answers True, the pass ends with ``stopped=True``. Raises ``VideoError`` (before any
-    chunk) when ``path`` is not a usable video; the model is left in the mode it came in.
+    chunk) when ``path`` is not a usable video. A prepared copy of ``model`` runs on ``device``; the caller's model
+    is not touched.
     """
     info = probe(path)
-    was_training = model.training
     meter = ProgressMeter(progress, total=info.frame_count, clock=clock)
     pass_ = _Pass(model, settings, device, on_chunk, meter, period_s=1.0 / info.frame_rate if info.frame_rate else 0.0)
-    try:
-        with FrameReader(path) as reader:
-            stopped = pass_.run(reader, should_stop or (lambda: False))
-            pass_.timings["decode"] = reader.decode_seconds
-    finally:
-        model.train(was_training)
+    with cpu_threads(settings.cpu_threads), FrameReader(path) as reader:
+        stopped = pass_.run(reader, should_stop or (lambda: False))
+        pass_.timings["decode"] = reader.decode_seconds
     return pass_.result(stopped=stopped)
 
 
@@ -222,14 +220,15 @@ class _Pass:
             return np.concatenate(batches)
 
     def _chunk(self, probs: np.ndarray) -> AnalysisChunk:
-        rows = [(p.frame, track, box) for p in self.pending for track, box in (p.faces or [(-1, None)])]
+        faceless: list[tuple[int, np.ndarray | None]] = [(-1, None)]
+        rows = [(p.frame, track, box) for p in self.pending for track, box in (p.faces or faceless)]
         classes = probs.shape[1]
         face = np.array([track >= 0 for _, track, _ in rows])
         all_probs = np.full((len(rows), classes), np.nan, dtype=np.float32)
         all_probs[face] = probs
         boxes = np.full((len(rows), 4), np.nan, dtype=np.float32)
         if face.any():
-            boxes[face] = np.stack([box for _, track, box in rows if track >= 0])
+            boxes[face] = np.stack([box for _, _, box in rows if box is not None])
         return AnalysisChunk(
             frame=np.array([f.index for f, _, _ in rows], dtype=np.int32),
             time_s=np.array([f.time_s for f, _, _ in rows], dtype=np.float64),

@@ -11,10 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 import av
+import av.audio.stream
 import av.container
+import av.video.stream
 import numpy as np
 
 from kdcore.video._frames import average_rate, rotation_of, upright
@@ -70,11 +74,13 @@ def make_playable_copy(
     """Re-encode ``src`` to ``dst_without_suffix`` + ``.mp4`` (or ``.webm``); returns the written path.
 
     Raises ``VideoError`` for a file that is not a usable video and ``VideoCancelled`` when ``should_stop()``
-    answers True; either way no partial file is left behind. Written to ``<name>.part`` and renamed at the end.
+    answers True; either way no partial file is left behind. Written to ``<name>.part`` and renamed at the end;
+    missing parent folders are created.
     """
     src, encoder = Path(src), pick_encoder()
     info = probe(src)
     dst = Path(f"{dst_without_suffix}{encoder.suffix}")
+    dst.parent.mkdir(parents=True, exist_ok=True)
     part = dst.with_name(dst.name + ".part")
     meter = ProgressMeter(progress, total=info.frame_count, clock=clock)
     try:
@@ -125,7 +131,7 @@ class _Copier:
         self.video_in = video_stream(source, Path(source.name).name)
         self.video_out = _video_output(target, encoder, self.video_in, size)
         self.audio_in = source.streams.audio[0] if source.streams.audio else None
-        self.audio_out = target.add_stream(encoder.audio, rate=48000) if self.audio_in is not None else None
+        self.audio_out = _audio_output(target, encoder) if self.audio_in is not None else None
         self.inputs = [s for s in (self.video_in, self.audio_in) if s is not None]
         self.start = self.video_in.start_time or 0
         self.rotation: int | None = None
@@ -138,9 +144,9 @@ class _Copier:
         except av.FFmpegError:
             return
         for frame in frames:
-            if packet.stream is self.video_in:
+            if isinstance(frame, av.VideoFrame):
                 self._video(frame)
-            elif self.audio_out is not None:
+            elif isinstance(frame, av.AudioFrame) and self.audio_out is not None:
                 self._mux(self.audio_out.encode(frame))
 
     def finish(self) -> None:
@@ -176,9 +182,14 @@ def _video_output(
     size: tuple[int, int],
 ) -> av.video.stream.VideoStream:
     rate = average_rate(source) or 30.0
-    stream = target.add_stream(encoder.video, rate=round(rate))
+    stream = cast("av.video.stream.VideoStream", target.add_stream(encoder.video, rate=round(rate)))
     stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
-    stream.codec_context.time_base = source.time_base
+    stream.codec_context.time_base = source.time_base or Fraction(1, round(rate))
     stream.codec_context.gop_size = max(1, round(rate * KEYFRAME_EVERY_S))
     stream.codec_context.options = dict(encoder.options)
     return stream
+
+
+def _audio_output(target: av.container.OutputContainer, encoder: Encoder) -> av.audio.stream.AudioStream:
+    """48 kHz suits both AAC and Opus; PyAV resamples the source's audio to it while encoding."""
+    return cast("av.audio.stream.AudioStream", target.add_stream(encoder.audio, rate=48000))

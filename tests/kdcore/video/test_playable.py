@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -27,12 +29,22 @@ def test_it_turns_hevc_quicktime_into_browser_playable_h264(tmp_path: Path) -> N
     assert info.frame_count == 169
     assert info.has_audio
     assert info.duration_s == pytest.approx(probe(sample("face_noface.mov")).duration_s, abs=0.05)
+    assert info.variable_frame_rate
+    np.testing.assert_allclose(_frame_times(path), _frame_times(sample("face_noface.mov")), atol=1e-3)
     assert reports[-1].frames_done == reports[-1].frames_total == 169
     assert list(tmp_path.iterdir()) == [path]
 
 
+def _frame_times(path: Path) -> np.ndarray:
+    """Every frame's time in seconds from the stream's start: the player's clock, and the analysis' time_s."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        start = stream.start_time or 0
+        return np.array([float((f.pts - start) * stream.time_base) for f in container.decode(stream)])
+
+
 def test_it_scales_down_to_the_height_limit(tmp_path: Path) -> None:
-    info = probe(make_playable_copy(sample("single_face.mp4"), tmp_path / "small", max_height=180))
+    info = probe(make_playable_copy(sample("single_face.mp4"), tmp_path / "new" / "folder" / "small", max_height=180))
     assert (info.width, info.height) == (320, 180)
     assert info.browser_playable
 
