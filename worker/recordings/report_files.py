@@ -22,6 +22,9 @@ from kdcore.video import smooth_probs
 from worker.recordings.results import FRAME_COLUMNS, MAX_BINS
 
 SMOOTHING_S = 1.0  # the report's smoothing window, at least two bins wide
+# A "strongest moment" of an emotion the face never showed (its best frame at 5%) would mislead: the report lists
+# only moments the model read with at least this probability.
+MIN_MOMENT_PROB = 0.3
 
 
 def bin_width(duration_s: float, frame_rate: float) -> float:
@@ -114,11 +117,14 @@ def write_exports(folder: Path, table: pa.Table) -> None:
 
 
 def write_moments(folder: Path, moments: list[Any]) -> list[dict[str, Any]]:
-    """Save each strongest moment's face as a JPEG; returns their summary entries."""
+    """Save the face of each strongest moment read with at least `MIN_MOMENT_PROB` as a JPEG; returns their summary
+    entries."""
     target = folder / "moments"
     target.mkdir(exist_ok=True)
     entries = []
     for moment in moments:
+        if moment.prob < MIN_MOMENT_PROB:
+            continue
         name = f"t{moment.track}-{CLASS_NAMES[moment.class_index]}-f{moment.frame}.jpg"
         (target / name).write_bytes(moment.jpeg)
         entries.append({
