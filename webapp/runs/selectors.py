@@ -13,8 +13,6 @@ from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
 from webapp.runs.models import Run, RunPrediction
 
 ARTIFACT_KINDS = ("checkpoint", "onnx")
-STOP_CANCELLED = "cancelled on request"
-STOP_GONE = "the job is no longer running on this worker"
 
 
 def _runs() -> QuerySet[Run]:
@@ -70,14 +68,6 @@ def run_queue_position(*, run: Run) -> int | None:
     if run.status != Run.Status.QUEUED:
         return None
     return Run.objects.filter(status=Run.Status.QUEUED, queue=run.queue, pk__lt=run.pk).count() + 1
-
-
-def run_stop_reason(*, run_id: int) -> str:
-    """Why a running job's worker should stop now ("" to carry on): a cancel request, or the job was ended."""
-    row = Run.objects.filter(pk=run_id).values_list("status", "cancel_requested_at").first()
-    if row is None or row[0] != Run.Status.RUNNING:
-        return STOP_GONE
-    return STOP_CANCELLED if row[1] is not None else ""
 
 
 def run_teacher_choices(*, team: Team | None) -> QuerySet[Run]:

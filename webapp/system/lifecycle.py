@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar, Generic, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +24,10 @@ from webapp.system.models import WorkerTask
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=WorkerTask)
+
+# Why a running task's worker should stop (`Lifecycle.stop_reason`); "" means carry on.
+STOP_CANCELLED = "cancelled on request"
+STOP_GONE = "no longer running on this worker"
 
 
 class _Unread:
@@ -117,6 +122,39 @@ class Lifecycle(Generic[T]):
                 logger.warning("%s #%s failed: worker %s stopped responding", self.noun, task.pk, task.worker_hostname)
                 reaped.append(task.pk)
         return reaped
+
+    # --- cancelling: for kinds with `cancel_requested_at`, `cancelled_by` and `status_message` -----------------
+    @transaction.atomic
+    def cancel(self, pk: int, *, user: Any) -> T:
+        """Cancel a task: a queued one at once; a running one is asked to stop, and its worker does so within
+        seconds (it polls `stop_reason`). A queued task's message may still sit in the broker: claiming it fails."""
+        task: Any = self.locked(pk)
+        if not task.is_active:
+            said = task.get_status_display().lower()
+            raise ValidationError(f"{self.noun.capitalize()} #{task.pk} already {said}: nothing to cancel.")
+        now = timezone.now()
+        task.cancel_requested_at, task.cancelled_by = task.cancel_requested_at or now, user
+        if task.status == WorkerTask.Status.QUEUED:
+            task.status, task.finished_at = WorkerTask.Status.CANCELLED, now
+            task.status_message = f"Cancelled by {user} before it started."
+        return self._save(task, {})
+
+    def stop_reason(self, pk: int) -> str:
+        """Why a running task's worker should stop now: `STOP_CANCELLED`, `STOP_GONE` (deleted, ended or reaped),
+        or "" to carry on. One small query: workers poll it about once a second."""
+        row = self.model.objects.filter(pk=pk).values_list("status", "cancel_requested_at").first()
+        if row is None or row[0] != WorkerTask.Status.RUNNING:
+            return STOP_GONE
+        return STOP_CANCELLED if row[1] is not None else ""
+
+    def cancelled(self, pk: int, *, progress: str = "") -> T | None:
+        """End a task its worker stopped because someone asked: "Cancelled by <who> <progress>."."""
+        task: Any = self.model.objects.select_related("cancelled_by").filter(pk=pk).first()
+        if task is None:
+            return None
+        who = f" by {task.cancelled_by}" if task.cancelled_by else ""
+        message = f"Cancelled{who}{f' {progress}' if progress else ''}."
+        return self.finish(pk, WorkerTask.Status.CANCELLED, status_message=message)
 
     @staticmethod
     def is_stale(task: WorkerTask, *, live: set[str] | None, now: datetime) -> bool:

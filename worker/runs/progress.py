@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 from kdcore.train import Callback, ProgressEvent, TrainState
 from webapp import events
-from webapp.runs import selectors, services
+from webapp.runs import services
 from worker.lifecycle import Throttle
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class RunProgressCallback(Callback):
         self._stop_if_asked(state, alive=alive)
 
     def _stop_if_asked(self, state: TrainState, *, alive: bool) -> None:
-        reason = selectors.STOP_GONE if not alive else selectors.run_stop_reason(run_id=self.run_id)
+        reason = services.STOP_GONE if not alive else services.run_stop_reason(run_id=self.run_id)
         if reason and not state.should_stop:
             logger.info("job #%s stops: %s", self.run_id, reason)
             state.should_stop, state.stop_reason = True, reason

@@ -92,7 +92,7 @@ def _train(run: Run, cfg: TrainConfig, device: torch.device) -> None:
     check_teacher_classes(run, arrays)
     result = fit(cfg, device=device, callbacks=[RunProgressCallback(run.pk)], arrays=arrays)
     if result.stopped:
-        if result.stop_reason == selectors.STOP_CANCELLED:
+        if result.stop_reason == services.STOP_CANCELLED:
             services.run_mark_cancelled(run_id=run.pk)
         return  # otherwise the job was taken from this worker (reaped): nothing left to record
     store_predictions(run, result, arrays, cfg)  # while the model is still on its device

@@ -58,13 +58,13 @@ def test_it_stores_a_diverged_loss_as_null(running: Run) -> None:
 
 def test_it_tells_a_worker_to_stop_once_cancelled_or_gone(running: Run, alice: User) -> None:
     assert services.run_heartbeat(run_id=running.pk)
-    assert selectors.run_stop_reason(run_id=running.pk) == ""
+    assert services.run_stop_reason(run_id=running.pk) == ""
     services.run_cancel(run_id=running.pk, user=alice)
-    assert selectors.run_stop_reason(run_id=running.pk) == selectors.STOP_CANCELLED
+    assert services.run_stop_reason(run_id=running.pk) == services.STOP_CANCELLED
     services.run_mark_failed(run_id=running.pk, message="gone")
     assert not services.run_heartbeat(run_id=running.pk)
     assert not services.run_epoch_record(run_id=running.pk, event=EPOCH)
-    assert selectors.run_stop_reason(run_id=running.pk) == selectors.STOP_GONE
+    assert services.run_stop_reason(run_id=running.pk) == services.STOP_GONE
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,8 @@ def test_it_says_who_cancelled_and_how_far_the_job_got(
     run = services.run_mark_cancelled(run_id=running.pk)
     assert run is not None
     assert run.status == Run.Status.CANCELLED
-    assert run.status_message == f"Cancelled by alice@example.com after {done} of 1 epochs."
+    # The planned epochs come from the latest progress event (a time budget may re-plan them), not the config.
+    assert run.status_message == f"Cancelled by alice@example.com after {done} of {event['epochs']} epochs."
 
 
 def test_it_records_a_success_with_its_artifacts(running: Run) -> None:

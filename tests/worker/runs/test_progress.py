@@ -80,11 +80,11 @@ def test_it_stops_the_loop_once_someone_cancels(running: Run, state: TrainState,
         assert not state.should_stop  # polled at most once a second
         clock.now = 1.0
         callback.on_batch_end(state, _event(step=3))
-    assert (state.should_stop, state.stop_reason) == (True, selectors.STOP_CANCELLED)
+    assert (state.should_stop, state.stop_reason) == (True, services.STOP_CANCELLED)
 
 
 def test_it_stops_the_loop_when_the_job_was_taken_away(running: Run, state: TrainState) -> None:
     services.run_mark_failed(run_id=running.pk, message="Worker w@b stopped responding")
     RunProgressCallback(running.pk).on_epoch_end(state, _event("epoch"))
-    assert (state.should_stop, state.stop_reason) == (True, selectors.STOP_GONE)
+    assert (state.should_stop, state.stop_reason) == (True, services.STOP_GONE)
     assert selectors.run_epochs(run=running) == []

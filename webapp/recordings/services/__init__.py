@@ -3,8 +3,6 @@
 from webapp.recordings.services.analyses import (
     ANALYSES,
     BUILT_IN_MODEL,
-    STOP_CANCELLED,
-    STOP_GONE,
     analysis_cancel,
     analysis_create,
     analysis_mark_cancelled,
@@ -42,6 +40,7 @@ from webapp.recordings.services.uploads import (
     recording_upload_append,
     recording_upload_start,
 )
+from webapp.system.lifecycle import STOP_CANCELLED, STOP_GONE
 
 __all__ = [
     "ANALYSES",

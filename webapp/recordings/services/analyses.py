@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from webapp import events, jobs
 from webapp.accounts.models import User
@@ -21,7 +20,6 @@ from webapp.system import selectors as system_selectors
 from webapp.system.lifecycle import Lifecycle, register
 
 BUILT_IN_MODEL = "Student B (built-in, 160 px)"
-STOP_CANCELLED, STOP_GONE = "cancelled", "gone"
 
 
 def _publish(analysis: Analysis) -> None:
@@ -106,20 +104,9 @@ def analyses_fail_waiting(*, recording: Recording, message: str) -> None:
         ANALYSES.fail(analysis_id, message)
 
 
-@transaction.atomic
 def analysis_cancel(*, analysis_id: int, user: User) -> Analysis:
     """Cancel a queued analysis at once; a running one is asked to stop and its worker does so within seconds."""
-    analysis = ANALYSES.locked(analysis_id)
-    if not analysis.is_active:
-        raise ValidationError(f"Analysis #{analysis.pk} already {analysis.get_status_display().lower()}.")
-    now = timezone.now()
-    analysis.cancel_requested_at, analysis.cancelled_by = analysis.cancel_requested_at or now, user
-    if analysis.status == Analysis.Status.QUEUED:
-        analysis.status, analysis.finished_at = Analysis.Status.CANCELLED, now
-        analysis.status_message = f"Cancelled by {user} before it started."
-    analysis.save()
-    _publish(analysis)
-    return analysis
+    return ANALYSES.cancel(analysis_id, user=user)
 
 
 def analysis_retry(*, analysis: Analysis, user: User) -> Analysis:
@@ -150,11 +137,8 @@ def analysis_progress(*, analysis_id: int, progress: dict[str, Any]) -> bool:
 
 
 def analysis_stop_reason(*, analysis_id: int) -> str:
-    """Why a running analysis should stop: "cancelled", "gone" (deleted or reaped), or "" to go on."""
-    found = Analysis.objects.filter(pk=analysis_id).values_list("status", "cancel_requested_at").first()
-    if found is None or found[0] != Analysis.Status.RUNNING:
-        return STOP_GONE
-    return STOP_CANCELLED if found[1] is not None else ""
+    """Why a running analysis should stop: `STOP_CANCELLED`, `STOP_GONE` (deleted or reaped), or "" to go on."""
+    return ANALYSES.stop_reason(analysis_id)
 
 
 def analysis_mark_succeeded(*, analysis_id: int, summary: dict[str, Any]) -> Analysis | None:
@@ -171,14 +155,8 @@ def analysis_mark_failed(*, analysis_id: int, message: str) -> Analysis | None:
 
 def analysis_mark_cancelled(*, analysis_id: int) -> Analysis | None:
     """An analysis its worker stopped because someone asked."""
-    analysis = Analysis.objects.select_related("cancelled_by").filter(pk=analysis_id).first()
-    if analysis is None:
-        return None
-    who = f" by {analysis.cancelled_by}" if analysis.cancelled_by else ""
-    done = analysis.progress.get("frames_done", 0)
-    return ANALYSES.finish(
-        analysis_id, Analysis.Status.CANCELLED, status_message=f"Cancelled{who} after {done:,} frames."
-    )
+    done = Analysis.objects.filter(pk=analysis_id).values_list("progress", flat=True).first() or {}
+    return ANALYSES.cancelled(analysis_id, progress=f"after {done.get('frames_done', 0):,} frames")
 
 
 @transaction.atomic

@@ -15,8 +15,6 @@ from webapp.reviews.services.scorings import (
     MAX_FOLDS,
     MIN_FOLDS,
     SCORINGS,
-    STOP_CANCELLED,
-    STOP_GONE,
     ScoreRow,
     folds_check,
     label_scoring_cancel,
@@ -29,6 +27,7 @@ from webapp.reviews.services.scorings import (
     label_scoring_stop_reason,
     label_scoring_succeed,
 )
+from webapp.system.lifecycle import STOP_CANCELLED, STOP_GONE
 
 __all__ = [
     "DEFAULT_SETTINGS",

@@ -8,7 +8,6 @@ from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from webapp import events, jobs
 from webapp.accounts.models import User
@@ -25,7 +24,6 @@ MIN_FOLDS, MAX_FOLDS = 2, 10
 # than 30 (precision@k 0.534 against 0.465 on FER2013 with 5% flipped: docs/results.md, "Label quality: finding
 # flipped labels"); four such folds take about 6.5 minutes on an H200.
 DEFAULT_SETTINGS: dict[str, Any] = {"model": "mini_resemotenet_b", "epochs": 80, "input_size": 64, "batch_size": 256}
-STOP_CANCELLED, STOP_GONE = "cancelled", "gone"
 
 
 def _publish(scoring: LabelScoring) -> None:
@@ -84,20 +82,9 @@ def label_scoring_create(
     return scoring
 
 
-@transaction.atomic
 def label_scoring_cancel(*, scoring_id: int, user: User) -> LabelScoring:
     """Cancel a queued job at once; a running one is asked to stop, and stops within seconds."""
-    scoring = SCORINGS.locked(scoring_id)
-    if not scoring.is_active:
-        raise ValidationError(f"Label scoring #{scoring.pk} already {scoring.get_status_display().lower()}.")
-    now = timezone.now()
-    scoring.cancel_requested_at, scoring.cancelled_by = scoring.cancel_requested_at or now, user
-    if scoring.status == LabelScoring.Status.QUEUED:
-        scoring.status, scoring.finished_at = LabelScoring.Status.CANCELLED, now
-        scoring.status_message = f"Cancelled by {user} before it started."
-    scoring.save()
-    _publish(scoring)
-    return scoring
+    return SCORINGS.cancel(scoring_id, user=user)
 
 
 def label_scoring_retry(*, scoring: LabelScoring, user: User) -> LabelScoring:
@@ -126,11 +113,8 @@ def label_scoring_progress(*, scoring_id: int, progress: dict[str, Any]) -> bool
 
 
 def label_scoring_stop_reason(*, scoring_id: int) -> str:
-    """ "cancelled", "gone" (deleted or reaped), or "" to go on."""
-    found = LabelScoring.objects.filter(pk=scoring_id).values_list("status", "cancel_requested_at").first()
-    if found is None or found[0] != LabelScoring.Status.RUNNING:
-        return STOP_GONE
-    return STOP_CANCELLED if found[1] is not None else ""
+    """`STOP_CANCELLED`, `STOP_GONE` (deleted or reaped), or "" to go on."""
+    return SCORINGS.stop_reason(scoring_id)
 
 
 class ScoreRow(NamedTuple):
@@ -169,8 +153,4 @@ def label_scoring_fail(*, scoring_id: int, message: str) -> LabelScoring | None:
 
 def label_scoring_cancelled(*, scoring_id: int) -> LabelScoring | None:
     """A job its worker stopped because someone asked."""
-    scoring = LabelScoring.objects.select_related("cancelled_by").filter(pk=scoring_id).first()
-    if scoring is None:
-        return None
-    who = f" by {scoring.cancelled_by}" if scoring.cancelled_by else ""
-    return SCORINGS.finish(scoring_id, LabelScoring.Status.CANCELLED, status_message=f"Cancelled{who}.")
+    return SCORINGS.cancelled(scoring_id)

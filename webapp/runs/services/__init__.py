@@ -15,10 +15,14 @@ from webapp.runs.services.progress import (
     run_predictions_store,
     run_reap_stale,
     run_start,
+    run_stop_reason,
 )
+from webapp.system.lifecycle import STOP_CANCELLED, STOP_GONE
 
 __all__ = [
     "RUNS",
+    "STOP_CANCELLED",
+    "STOP_GONE",
     "PredictionRow",
     "RunArtifacts",
     "RunLifecycle",
@@ -35,4 +39,5 @@ __all__ = [
     "run_retrain",
     "run_retry",
     "run_start",
+    "run_stop_reason",
 ]

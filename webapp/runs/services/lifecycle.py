@@ -5,7 +5,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from kdcore.config import ConfigError, TrainConfig
 from webapp import jobs
@@ -13,7 +12,7 @@ from webapp.accounts.models import Team, User
 from webapp.datasets.models import DatasetVersion
 from webapp.runs.configs import config_errors, log_every_for, train_config_build
 from webapp.runs.models import Run
-from webapp.runs.services._publish import publish_status
+from webapp.runs.services.progress import RUNS
 from webapp.system import selectors as system_selectors
 
 
@@ -93,22 +92,6 @@ def run_retrain(*, run: Run, dataset_version: DatasetVersion, user: User) -> Run
     return _clone(run, user=user, dataset_version=dataset_version, retry_of=None)
 
 
-@transaction.atomic
 def run_cancel(*, run_id: int, user: User) -> Run:
-    """Cancel a job: a queued one at once; a running one is asked to stop, and its worker does so within seconds.
-
-    The worker polls `cancel_requested_at` between batches and finishes the job as cancelled.
-    """
-    run = Run.objects.select_for_update().get(pk=run_id)
-    if not run.is_active:
-        raise ValidationError(f"Job #{run.pk} already {run.get_status_display().lower()}: nothing to cancel.")
-    now = timezone.now()
-    run.cancel_requested_at, run.cancelled_by = run.cancel_requested_at or now, user
-    if run.status == Run.Status.QUEUED:
-        # Its task may still sit in the broker: the worker skips any run that is no longer queued.
-        run.status, run.finished_at = Run.Status.CANCELLED, now
-        run.status_message = f"Cancelled by {user} before it started."
-    run.full_clean()
-    run.save()
-    publish_status(run)
-    return run
+    """Cancel a job: a queued one at once; a running one is asked to stop, and its worker does so within seconds."""
+    return RUNS.cancel(run_id, user=user)

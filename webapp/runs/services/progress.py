@@ -113,16 +113,18 @@ def run_mark_failed(*, run_id: int, message: str) -> Run | None:
     return RUNS.fail(run_id, message)
 
 
-@transaction.atomic
 def run_mark_cancelled(*, run_id: int) -> Run | None:
     """A job its worker stopped because someone asked; says who, and how far it got."""
-    run = Run.objects.select_related("cancelled_by").filter(pk=run_id).first()
+    run = Run.objects.filter(pk=run_id).first()
     if run is None:
         return None
-    who = f" by {run.cancelled_by}" if run.cancelled_by else ""
-    epochs = run.config.get("epochs", "?")
-    message = f"Cancelled{who} after {run.epochs_done} of {epochs} epochs."
-    return RUNS.finish(run_id, Run.Status.CANCELLED, status_message=message)
+    planned = run.progress.get("epochs") or run.config.get("epochs", "?")  # a time budget may have cut the plan
+    return RUNS.cancelled(run_id, progress=f"after {run.epochs_done} of {planned} epochs")
+
+
+def run_stop_reason(*, run_id: int) -> str:
+    """Why a running job's worker should stop now ("" to carry on): a cancel request, or the job was ended."""
+    return RUNS.stop_reason(run_id)
 
 
 class PredictionRow(NamedTuple):
