@@ -25,6 +25,6 @@ def gray_of(frame: av.VideoFrame) -> np.ndarray:
     if name not in _LUMA_FIRST:
         return frame.to_ndarray(format="gray")
     plane = frame.planes[0]
-    luma = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)[:, : plane.width]
+    luma = np.frombuffer(memoryview(plane), np.uint8).reshape(plane.height, plane.line_size)[:, : plane.width]
     full = frame.color_range == _FULL_RANGE or (frame.color_range != _LIMITED_RANGE and name.startswith("yuvj"))
     return np.ascontiguousarray(luma) if full else cv2.LUT(luma, _STRETCH)

@@ -222,7 +222,8 @@ class _Pass:
             return np.concatenate(batches)
 
     def _chunk(self, probs: np.ndarray) -> AnalysisChunk:
-        rows = [(p.frame, track, box) for p in self.pending for track, box in (p.faces or [(-1, None)])]
+        no_face = [(-1, np.full(4, np.nan, dtype=np.float32))]  # a frame without faces still gets a row (no box)
+        rows = [(p.frame, track, box) for p in self.pending for track, box in (p.faces or no_face)]
         classes = probs.shape[1]
         face = np.array([track >= 0 for _, track, _ in rows])
         all_probs = np.full((len(rows), classes), np.nan, dtype=np.float32)

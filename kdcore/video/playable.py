@@ -15,6 +15,7 @@ from pathlib import Path
 
 import av
 import av.container
+import av.stream
 import numpy as np
 
 from kdcore.video._frames import average_rate, rotation_of, upright
@@ -125,22 +126,23 @@ class _Copier:
         self.video_in = video_stream(source, Path(source.name).name)
         self.video_out = _video_output(target, encoder, self.video_in, size)
         self.audio_in = source.streams.audio[0] if source.streams.audio else None
-        self.audio_out = target.add_stream(encoder.audio, rate=48000) if self.audio_in is not None else None
+        self.audio_out = _audio_output(target, encoder) if self.audio_in is not None else None
         self.inputs = [s for s in (self.video_in, self.audio_in) if s is not None]
         self.start = self.video_in.start_time or 0
         self.rotation: int | None = None
         self.last_pts = -1
 
-    def copy(self, packet: av.Packet) -> None:
+    def copy(self, packet: av.Packet[av.stream.Stream]) -> None:
         """Re-encode what one packet decodes to; a damaged packet is skipped as in analysis."""
         try:
             frames = packet.decode()
         except av.FFmpegError:
             return
+        # Packets come only from `inputs`: one video stream (video frames) and at most one audio stream.
         for frame in frames:
-            if packet.stream is self.video_in:
+            if isinstance(frame, av.VideoFrame):
                 self._video(frame)
-            elif self.audio_out is not None:
+            elif isinstance(frame, av.AudioFrame) and self.audio_out is not None:
                 self._mux(self.audio_out.encode(frame))
 
     def finish(self) -> None:
@@ -164,7 +166,7 @@ class _Copier:
         rgb = np.ascontiguousarray(upright(frame.to_ndarray(format="rgb24"), self.rotation))
         return av.VideoFrame.from_ndarray(rgb, format="rgb24")
 
-    def _mux(self, packets: list[av.Packet]) -> None:
+    def _mux(self, packets: list[av.Packet[av.stream.Stream]]) -> None:
         for packet in packets:
             self.target.mux(packet)
 
@@ -177,8 +179,16 @@ def _video_output(
 ) -> av.video.stream.VideoStream:
     rate = average_rate(source) or 30.0
     stream = target.add_stream(encoder.video, rate=round(rate))
+    assert isinstance(stream, av.VideoStream), f"{encoder.video} is a video codec"
+    assert source.time_base is not None, "a demuxed stream always has a time base"
     stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
     stream.codec_context.time_base = source.time_base
     stream.codec_context.gop_size = max(1, round(rate * KEYFRAME_EVERY_S))
     stream.codec_context.options = dict(encoder.options)
+    return stream
+
+
+def _audio_output(target: av.container.OutputContainer, encoder: Encoder) -> av.AudioStream:
+    stream = target.add_stream(encoder.audio, rate=48000)
+    assert isinstance(stream, av.AudioStream), f"{encoder.audio} is an audio codec"
     return stream
