@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.accounts.requests import SignedInRequest
 from webapp.recordings import reports, selectors, services
 from webapp.recordings.models import Analysis
 from webapp.recordings.serializers import AnalysisSerializer, ShareLinkSerializer, analysis_payload
@@ -36,7 +37,7 @@ class AnalysisCreateApi(APIView):
         model_run = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses={201: AnalysisSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         recording = selectors.recording_get(user=request.user, recording_id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -58,7 +59,7 @@ class AnalysisCancelApi(APIView):
     """Cancel a queued analysis at once, or ask a running one to stop (it does within seconds)."""
 
     @extend_schema(request=None, responses=AnalysisSerializer)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
         return Response(analysis_payload(services.analysis_cancel(analysis_id=analysis.pk, user=request.user)))
 
@@ -67,7 +68,7 @@ class AnalysisRetryApi(APIView):
     """Queue a new analysis with an ended one's model and settings."""
 
     @extend_schema(request=None, responses={201: AnalysisSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
         retry = services.analysis_retry(analysis=analysis, user=request.user)
         return Response(analysis_payload(retry), status=status.HTTP_201_CREATED)
@@ -168,7 +169,7 @@ class ShareLinkListApi(APIView):
         return Response(ShareLinkSerializer(selectors.share_links_of(analysis=analysis), many=True).data)
 
     @extend_schema(request=None, responses={201: ShareLinkSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
         link = services.share_link_create(analysis=analysis, user=request.user)
         return Response(ShareLinkSerializer(link).data, status=status.HTTP_201_CREATED)
