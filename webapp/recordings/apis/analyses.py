@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -121,7 +122,7 @@ class AnalysisTimelineApi(APIView):
     """The binned timeline of a finished analysis (`timeline.json`, described in the README)."""
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT, 404: OpenApiResponse()})
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
         _finished(analysis)
         return file_response(request._request, reports.result_file(analysis, "timeline.json"))
@@ -136,7 +137,7 @@ class AnalysisLiveApi(APIView):
         return Response({"analysis": analysis_payload(analysis), "rows": reports.live_rows(analysis)})
 
 
-def export_response(request: Request, analysis: Analysis, kind: str) -> HttpResponse:
+def export_response(request: Request, analysis: Analysis, kind: str) -> HttpResponseBase:
     """One export file: per frame (stored by the worker) or per task segment (computed now)."""
     if kind not in EXPORTS:
         raise NotFound(f"No export {kind!r}; there are {', '.join(EXPORTS)}.")
@@ -156,7 +157,7 @@ class AnalysisExportApi(APIView):
     """Download `frames.csv`, `frames.json`, `tasks.csv` or `tasks.json` (columns in the README)."""
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int, kind: str) -> HttpResponse:
+    def get(self, request: Request, pk: int, kind: str) -> HttpResponseBase:
         return export_response(request, selectors.analysis_get(user=request.user, analysis_id=pk), kind)
 
 
