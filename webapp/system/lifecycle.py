@@ -54,13 +54,14 @@ class Lifecycle(Generic[T]):
         )
 
     # --- steps ------------------------------------------------------------------------------------
+    # Rows go through `_default_manager`, Django's handle for generic code: the same `objects`, but typed for any T.
     def locked(self, pk: int) -> T:
         """The task's row, locked until the commit (only it: rows it joins stay free for other writers)."""
-        return self.model.objects.select_for_update(of=("self",)).get(pk=pk)
+        return self.model._default_manager.select_for_update(of=("self",)).get(pk=pk)
 
     def _present(self, pk: int) -> T | None:
         """The locked row, or None when it was deleted meanwhile (a deleted task has ended, for its worker)."""
-        return self.model.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+        return self.model._default_manager.select_for_update(of=("self",)).filter(pk=pk).first()
 
     @transaction.atomic
     def claim(self, pk: int, *, hostname: str, **fields: Any) -> T | None:
@@ -77,7 +78,7 @@ class Lifecycle(Generic[T]):
     def heartbeat(self, pk: int, **fields: Any) -> bool:
         """Say the task is alive (and set `fields`); False when it is no longer running. One UPDATE."""
         updates = {"heartbeat_at": timezone.now(), **fields}
-        return self.model.objects.filter(pk=pk, status=WorkerTask.Status.RUNNING).update(**updates) > 0
+        return self.model._default_manager.filter(pk=pk, status=WorkerTask.Status.RUNNING).update(**updates) > 0
 
     @transaction.atomic
     def finish(self, pk: int, status: str, **fields: Any) -> T | None:
@@ -103,7 +104,7 @@ class Lifecycle(Generic[T]):
         Stale means: its heartbeat is older than `TASK_STALE_SECONDS`, or its worker left the registry `live`
         (read from Redis when not given; None when Redis cannot be read, and then only heartbeats count).
         """
-        running = list(self.model.objects.filter(status=WorkerTask.Status.RUNNING))
+        running = list(self.model._default_manager.filter(status=WorkerTask.Status.RUNNING))
         if not running:
             return []
         now = now or timezone.now()
