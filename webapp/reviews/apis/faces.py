@@ -96,7 +96,8 @@ class _Decision(serializers.Serializer):
 
 class _Choice(serializers.Serializer):
     action = serializers.ChoiceField(choices=[Action.RELABEL, Action.KEEP, Action.EXCLUDE])
-    label = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=len(CLASS_NAMES) - 1)
+    # ignore[assignment]: `label` shadows a Field attribute in the stubs; DRF moves declared fields off the class.
+    label = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=len(CLASS_NAMES) - 1)  # type: ignore[assignment]
     scoring = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
     run = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
 
