@@ -48,6 +48,8 @@ CLEANLAB_FILTER_BY = ("prune_by_noise_rate", "both", "confident_learning")
 def load_ranking() -> Any:
     """``worker/reviews/ranking.py`` by path: importing the ``worker`` package would start Celery and Django."""
     spec = importlib.util.spec_from_file_location("label_ranking", ROOT / "worker" / "reviews" / "ranking.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {ROOT / 'worker' / 'reviews' / 'ranking.py'}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
