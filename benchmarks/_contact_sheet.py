@@ -14,7 +14,7 @@ def contact_sheet(
     faces: np.ndarray,
     captions: Sequence[tuple[str, str]],
     *,
-    marked: Sequence[bool] | None = None,
+    marked: Sequence[bool] | np.ndarray | None = None,
     columns: int = 10,
     scale: int = 2,
     title: str = "",

@@ -49,7 +49,7 @@ def load_ranking() -> Any:
     """``worker/reviews/ranking.py`` by path: importing the ``worker`` package would start Celery and Django."""
     spec = importlib.util.spec_from_file_location("label_ranking", ROOT / "worker" / "reviews" / "ranking.py")
     if spec is None or spec.loader is None:
-        raise SystemExit("worker/reviews/ranking.py is missing")
+        raise ImportError(f"cannot load {ROOT / 'worker' / 'reviews' / 'ranking.py'}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -198,7 +198,9 @@ def fer2013_framing(count: int = 600) -> dict:
     with tarfile.open(REPO / ".." / "shared" / "data" / "fer2013" / "fer2013.tar.xz") as archive:
         members = (m for m in archive if m.isfile() and "PrivateTest" in m.name)
         for member, _ in zip(members, range(count), strict=False):
-            face = np.asarray(Image.open(io.BytesIO(archive.extractfile(member).read())).convert("L"))
+            data = archive.extractfile(member)
+            assert data is not None, "a regular file of the archive has content"
+            face = np.asarray(Image.open(io.BytesIO(data.read())).convert("L"))
             big = cv2.copyMakeBorder(cv2.resize(face, (192, 192)), 64, 64, 64, 64, cv2.BORDER_CONSTANT, value=0)
             boxes, _ = detector.detect(big, min_size=60)
             if len(boxes) == 1:

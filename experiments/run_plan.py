@@ -21,6 +21,7 @@ import os
 import sys
 import time
 import traceback
+from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,8 @@ def run_phase(plan: dict[str, Any], phase: str, args: argparse.Namespace) -> Non
     gpus = args.gpus.split(",")
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    pending, active, started = list(runs), {}, time.time()
+    active: dict[str, tuple[str, SpawnProcess]] = {}  # run name -> (gpu, its process)
+    pending, started = list(runs), time.time()
     with open(args.results, "a") as out:
         while pending or active:
             while pending and len(active) < len(gpus) * args.per_gpu:

@@ -96,6 +96,7 @@ def main() -> None:
             dataset=dataset, user=user, upload=upload, enqueue=False
         )
     version = import_run(dataset_import.pk, hostname="in-process")
+    assert version is not None, "the import was created above, so this call runs it"
     common = {"epochs": args.epochs, "batch_size": 256, "lr": 0.1, "device": args.device, "input_size": 64}
     teacher = _job(team, user, version, None, {**common, "model": "resemotenet"})
     student = _job(team, user, version, Run.objects.get(pk=teacher["id"]),

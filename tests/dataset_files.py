@@ -46,7 +46,7 @@ def zip_bytes(files: Files) -> bytes:
 def tar_bytes(files: Files, *, mode: str = "w:gz") -> bytes:
     """A tar (gzip by default) holding `files` under their names, verbatim."""
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode=mode) as archive:  # type: ignore[call-overload]
+    with tarfile.open(fileobj=buffer, mode=mode) as archive:  # type: ignore[call-overload]  # typeshed wants a literal
         for name, data in files.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)

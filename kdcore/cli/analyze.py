@@ -26,7 +26,7 @@ _SETTING_FLAGS = ("detect_every", "analysis_width", "batch_size", "min_face_px",
 OUT_SUFFIXES = (".csv", ".jsonl")
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``analyze``."""
     parser = subparsers.add_parser("analyze", help="per-frame emotions of the faces in a video or photo")
     parser.add_argument("video", type=Path, help="a video (.mp4, .mov, .webm, …) or a photo (.jpg, .png)")

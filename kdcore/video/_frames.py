@@ -15,7 +15,9 @@ import av.stream
 import numpy as np
 
 
-def decoded_video_frames(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> Iterator:
+def decoded_video_frames(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream
+) -> Iterator[av.VideoFrame]:
     """Every decodable ``av.VideoFrame`` of ``stream``, in presentation order.
 
     A damaged packet is skipped (decoding recovers at the next keyframe) and a file cut short mid-stream ends the

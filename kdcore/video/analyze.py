@@ -220,15 +220,15 @@ class _Pass:
             return np.concatenate(batches)
 
     def _chunk(self, probs: np.ndarray) -> AnalysisChunk:
-        faceless: list[tuple[int, np.ndarray | None]] = [(-1, None)]
-        rows = [(p.frame, track, box) for p in self.pending for track, box in (p.faces or faceless)]
+        no_face = [(-1, np.full(4, np.nan, dtype=np.float32))]  # a frame without faces still gets a row (no box)
+        rows = [(p.frame, track, box) for p in self.pending for track, box in (p.faces or no_face)]
         classes = probs.shape[1]
         face = np.array([track >= 0 for _, track, _ in rows])
         all_probs = np.full((len(rows), classes), np.nan, dtype=np.float32)
         all_probs[face] = probs
         boxes = np.full((len(rows), 4), np.nan, dtype=np.float32)
         if face.any():
-            boxes[face] = np.stack([box for _, _, box in rows if box is not None])
+            boxes[face] = np.stack([box for _, track, box in rows if track >= 0])
         return AnalysisChunk(
             frame=np.array([f.index for f, _, _ in rows], dtype=np.int32),
             time_s=np.array([f.time_s for f, _, _ in rows], dtype=np.float64),

@@ -64,10 +64,11 @@ class HaarDetector:
                 f"OpenCV {cv2.__version__} has no Haar cascades (removed in OpenCV 5): install "
                 "opencv-python-headless<5 on this worker, as requirements.txt pins it."
             )
-        folder = cv2.data.haarcascades  # type: ignore[attr-defined]  # (missing from OpenCV's type stubs)
-        self.cascade = cv2.CascadeClassifier(folder + HAAR_CASCADE)
+        from cv2.data import haarcascades  # the wheel's cascade folder; imported after the OpenCV 5 check above
+
+        self.cascade = cv2.CascadeClassifier(haarcascades + HAAR_CASCADE)
         if self.cascade.empty():
-            raise RuntimeError(f"OpenCV could not load {HAAR_CASCADE} from {folder}")
+            raise RuntimeError(f"OpenCV could not load {HAAR_CASCADE} from {haarcascades}")
         self.scale_factor = scale_factor
         self.min_neighbors = min_neighbors
 

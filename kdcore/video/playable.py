@@ -13,12 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import cast
 
 import av
 import av.audio.stream
 import av.container
-import av.video.stream
+import av.stream
 import numpy as np
 
 from kdcore.video._frames import average_rate, rotation_of, upright
@@ -137,12 +136,13 @@ class _Copier:
         self.rotation: int | None = None
         self.last_pts = -1
 
-    def copy(self, packet: av.Packet) -> None:
+    def copy(self, packet: av.Packet[av.stream.Stream]) -> None:
         """Re-encode what one packet decodes to; a damaged packet is skipped as in analysis."""
         try:
             frames = packet.decode()
         except av.FFmpegError:
             return
+        # Packets come only from `inputs`: one video stream (video frames) and at most one audio stream.
         for frame in frames:
             if isinstance(frame, av.VideoFrame):
                 self._video(frame)
@@ -170,7 +170,7 @@ class _Copier:
         rgb = np.ascontiguousarray(upright(frame.to_ndarray(format="rgb24"), self.rotation))
         return av.VideoFrame.from_ndarray(rgb, format="rgb24")
 
-    def _mux(self, packets: list[av.Packet]) -> None:
+    def _mux(self, packets: list[av.Packet[av.stream.Stream]]) -> None:
         for packet in packets:
             self.target.mux(packet)
 
@@ -182,7 +182,9 @@ def _video_output(
     size: tuple[int, int],
 ) -> av.video.stream.VideoStream:
     rate = average_rate(source) or 30.0
-    stream = cast("av.video.stream.VideoStream", target.add_stream(encoder.video, rate=round(rate)))
+    stream = target.add_stream(encoder.video, rate=round(rate))
+    assert isinstance(stream, av.VideoStream), f"{encoder.video} is a video codec"
+    assert source.time_base is not None, "a demuxed stream always has a time base"
     stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
     stream.codec_context.time_base = source.time_base or Fraction(1, round(rate))
     stream.codec_context.gop_size = max(1, round(rate * KEYFRAME_EVERY_S))
@@ -190,6 +192,7 @@ def _video_output(
     return stream
 
 
-def _audio_output(target: av.container.OutputContainer, encoder: Encoder) -> av.audio.stream.AudioStream:
-    """48 kHz suits both AAC and Opus; PyAV resamples the source's audio to it while encoding."""
-    return cast("av.audio.stream.AudioStream", target.add_stream(encoder.audio, rate=48000))
+def _audio_output(target: av.container.OutputContainer, encoder: Encoder) -> av.AudioStream:
+    stream = target.add_stream(encoder.audio, rate=48000)
+    assert isinstance(stream, av.AudioStream), f"{encoder.audio} is an audio codec"
+    return stream

@@ -20,7 +20,6 @@ from kdcore.video._frames import Timestamps, decoded_video_frames, rotation_of, 
 from kdcore.video._gray import gray_of
 from kdcore.video._media import open_media, video_stream
 
-_DONE = object()
 _PUT_TIMEOUT_S = 0.1
 
 
@@ -49,7 +48,8 @@ class FrameReader:
     def __init__(self, path: str | Path, *, queue_size: int = 16) -> None:
         self.path = Path(path)
         self.decode_seconds = 0.0
-        self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
+        # A frame, the decoder's error, or None once it has finished.
+        self._queue: queue.Queue[DecodedFrame | BaseException | None] = queue.Queue(maxsize=queue_size)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kdcore-video-decode", daemon=True)
 
@@ -63,7 +63,7 @@ class FrameReader:
     def __iter__(self) -> Iterator[DecodedFrame]:
         while True:
             item = self._queue.get()
-            if item is _DONE:
+            if item is None:  # the decoder finished
                 return
             if isinstance(item, BaseException):
                 raise item
@@ -90,7 +90,7 @@ class FrameReader:
         except BaseException as error:  # handed to the consumer, which re-raises it in its own thread
             self._put(error)
         else:
-            self._put(_DONE)
+            self._put(None)
 
     def _decode(self) -> None:
         with open_media(self.path) as container:
@@ -108,7 +108,7 @@ class FrameReader:
                     return
                 started = time.perf_counter()
 
-    def _put(self, item: object) -> bool:
+    def _put(self, item: DecodedFrame | BaseException | None) -> bool:
         """Queue ``item`` unless the consumer has gone; False once stopped."""
         while not self._stop.is_set():
             try:

@@ -44,6 +44,6 @@ def smooth_probs(time_s: np.ndarray, probs: np.ndarray, *, window_s: float) -> n
     low = np.searchsorted(time_s, time_s - window_s / 2, side="left")
     high = np.searchsorted(time_s, time_s + window_s / 2, side="right")
     total = counts[high] - counts[low]
-    smoothed = (sums[high] - sums[low]) / np.maximum(total, 1)[:, None]
+    smoothed: np.ndarray = (sums[high] - sums[low]) / np.maximum(total, 1)[:, None]
     smoothed[~valid] = np.nan
     return smoothed.astype(values.dtype if values.dtype.kind == "f" else np.float64)

@@ -38,7 +38,7 @@ class _Track:
     missed: int = 0
 
     def box_at(self, frame: int) -> np.ndarray:
-        box = self.box + self.velocity * (frame - self.last_frame)
+        box: np.ndarray = self.box + self.velocity * (frame - self.last_frame)
         box[2:] = np.maximum(box[2:], 1.0)
         return box
 

@@ -51,5 +51,5 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, Any]:
     report = yield
     if report.when == "call":
-        item.report_call = report  # type: ignore[attr-defined]
+        item.report_call = report  # type: ignore[attr-defined]  # ours, read back by the page fixture
     return report

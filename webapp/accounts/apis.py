@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts import selectors
+from webapp.accounts.requests import SignedInRequest
 
 
 class TeamOutputSerializer(serializers.Serializer):
@@ -30,7 +31,7 @@ class MeApi(APIView):
         teams = TeamOutputSerializer(many=True)
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         user = request.user
         data = {"id": user.pk, "email": user.email, "teams": selectors.team_list(user=user)}
         return Response(self.OutputSerializer(data).data)

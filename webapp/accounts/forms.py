@@ -1,15 +1,19 @@
 """Forms for signing in and for the first-run sign-up."""
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     """Django's login form, asking for an email and saying plainly what went wrong."""
 
-    error_messages: ClassVar[dict[str, str]] = {
+    # Replaces Django's class attribute; its stubs declare it per instance, so no ClassVar here (hence the noqa).
+    error_messages: "dict[str, StrOrPromise]" = {  # noqa: RUF012
         "invalid_login": "That email and password don't match an account. Check both and try again.",
         "inactive": "This account is disabled. Ask a team owner to enable it.",
     }

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from rest_framework.views import APIView
 
 from webapp.accounts import selectors
@@ -23,7 +24,7 @@ class StudioLoginRequiredMiddleware(LoginRequiredMiddleware):
 
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         if _is_api_view(view_func):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -1,6 +1,7 @@
 """Reads about users and teams, and the one helper that scopes any team-owned query to a user."""
 
 from typing import TypeVar
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ def team_scope(queryset: QuerySet[M], *, user: AnyUser) -> QuerySet[M]:
     return queryset.filter(team_id__in=Membership.objects.filter(user_id=user.pk).values("team_id"))
 
 
-def team_object_get(queryset: QuerySet[M], *, user: AnyUser, pk: int) -> M:
+def team_object_get(queryset: QuerySet[M], *, user: AnyUser, pk: int | UUID | str) -> M:
     """One team-owned object, or Http404: another team's object looks exactly like a missing one."""
     return get_object_or_404(team_scope(queryset, user=user), pk=pk)
 

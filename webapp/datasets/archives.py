@@ -158,4 +158,4 @@ def _walk_tar(archive: tarfile.TarFile, tally: _Tally) -> None:
         member = check_member_name(info.name)
         if info.isreg():
             tally.add(member, info.size)
-        archive.members.clear()
+        archive.members.clear()  # type: ignore[attr-defined]  # the list getmembers() returns; typeshed omits it

@@ -169,7 +169,7 @@ class DatasetImport(WorkerTask):
     @property
     def upload_exists(self) -> bool:
         """Whether the uploaded file is still in storage (a retry reads it again)."""
-        return bool(self.upload.name) and self.upload.storage.exists(self.upload.name)
+        return bool(self.upload.name and self.upload.storage.exists(self.upload.name))
 
     @property
     def live_retry(self) -> "DatasetImport | None":
@@ -184,7 +184,9 @@ class DatasetImport(WorkerTask):
     @property
     def looks_stuck(self) -> bool:
         """Queued or running, yet silent for minutes: no worker took it, or the one that did has stopped."""
-        return self.is_active and self.updated_at is not None and timezone.now() - self.updated_at > self.SILENT_AFTER
+        if not self.is_active or self.updated_at is None:  # None until the first save sets it (auto_now)
+            return False
+        return timezone.now() - self.updated_at > self.SILENT_AFTER
 
 
 class FaceImage(TeamOwned):

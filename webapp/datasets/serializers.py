@@ -14,7 +14,8 @@ class DatasetVersionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     dataset = serializers.IntegerField(source="dataset_id")
     number = serializers.IntegerField()
-    label = serializers.CharField(help_text="v1, v2, …")
+    # ignore[assignment]: `label` shadows a Field attribute in the stubs; DRF moves declared fields off the class.
+    label = serializers.CharField(help_text="v1, v2, …")  # type: ignore[assignment]
     parent_number = serializers.IntegerField(source="parent.number", allow_null=True)
     note = serializers.CharField()
     image_size = serializers.IntegerField()
@@ -43,7 +44,8 @@ class DatasetImportOutputSerializer(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
     progress = serializers.FloatField(help_text="0 to 1.")
     message = serializers.CharField()
-    errors = serializers.ListField(child=serializers.CharField())
+    # ignore[assignment]: `errors` shadows Serializer.errors in the stubs; DRF moves declared fields off the class.
+    errors = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
     skipped = SkippedFileSerializer(many=True)
     skipped_count = serializers.IntegerField()
     original_name = serializers.CharField()
@@ -83,7 +85,8 @@ class DatasetItemOutputSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     name = serializers.CharField()
-    label = serializers.CharField(source="get_label_display", help_text="Class name, e.g. happy.")
+    # ignore[assignment]: `label` shadows a Field attribute in the stubs; DRF moves declared fields off the class.
+    label = serializers.CharField(source="get_label_display", help_text="Class name, e.g. happy.")  # type: ignore[assignment]
     label_index = serializers.IntegerField(source="label")
     split = serializers.CharField(source="get_split_display", help_text="train, val or test.")
     image = serializers.IntegerField(source="image_id")

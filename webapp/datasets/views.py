@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from webapp.accounts.requests import SignedInHttpRequest
 from webapp.datasets import selectors, services
 from webapp.datasets.forms import DatasetUploadForm, GalleryFilterForm, VersionUploadForm
 from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES, Dataset, DatasetImport, DatasetVersion
@@ -52,18 +53,16 @@ def _upload_page(
     return render(request, "datasets/upload.html", context, status=400 if form.errors else 200)
 
 
-def dataset_upload_view(request: HttpRequest) -> HttpResponse:
+def dataset_upload_view(request: SignedInHttpRequest) -> HttpResponse:
     """Upload the first version of a new dataset into the current team."""
     form = DatasetUploadForm(request.POST or None, request.FILES or None)
 
     def create(form: VersionUploadForm) -> DatasetImport:
-        # Below, ignore[attr-defined]: CurrentTeamMiddleware sets request.team; django-stubs' HttpRequest lacks it.
-        # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
-        if request.team is None:  # type: ignore[attr-defined]
+        if request.team is None:
             raise ValidationError("You are not in any team yet: ask a team owner to add you.")
         return services.dataset_upload_create(
-            team=request.team,  # type: ignore[attr-defined]
-            user=request.user,  # type: ignore[arg-type]
+            team=request.team,
+            user=request.user,
             name=form.cleaned_data["name"],
             upload=form.cleaned_data["file"],
             description=form.cleaned_data["description"],
@@ -73,27 +72,25 @@ def dataset_upload_view(request: HttpRequest) -> HttpResponse:
     return _upload_page(request, form, create, {"dataset": None, "api_url": api_url})
 
 
-def dataset_version_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_version_upload_view(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Upload the next version of one of the team's datasets."""
     dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
     form = VersionUploadForm(request.POST or None, request.FILES or None)
 
     def create(form: VersionUploadForm) -> DatasetImport:
         user = request.user
-        # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
-        return services.dataset_import_create(dataset=dataset, user=user, upload=form.cleaned_data["file"])  # type: ignore[arg-type]
+        return services.dataset_import_create(dataset=dataset, user=user, upload=form.cleaned_data["file"])
 
     api_url = reverse("api:dataset_version_upload", kwargs={"pk": pk})
     return _upload_page(request, form, create, {"dataset": dataset, "api_url": api_url})
 
 
 @require_POST
-def dataset_import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset_import_retry_view(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Import a failed import's stored upload again, and show its dataset."""
     dataset_import = selectors.dataset_import_get(user=request.user, import_id=pk)
     try:
-        # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
-        retry = services.dataset_import_retry(dataset_import=dataset_import, user=request.user)  # type: ignore[arg-type]
+        retry = services.dataset_import_retry(dataset_import=dataset_import, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

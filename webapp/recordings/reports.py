@@ -33,7 +33,8 @@ def timeline_load(analysis: Analysis) -> dict[str, Any] | None:
 
 def live_rows(analysis: Analysis) -> list[list[Any]]:
     """The live rows stored so far (`[frame, time_s, track, valence, p_angry, …]`); a half-written line ends it."""
-    path, rows = result_file(analysis, "live.jsonl"), []
+    path = result_file(analysis, "live.jsonl")
+    rows: list[list[Any]] = []
     if not path.is_file():
         return rows
     with path.open(encoding="utf-8") as file:
@@ -86,7 +87,9 @@ def stretch_summary(timeline: dict[str, Any], track: int | None, start_s: float,
 def _stretch(sums: list[float], valence: float, weight: float, face_s: float, covered: float) -> Stretch:
     if weight <= 0:
         return Stretch(dict.fromkeys(CLASS_NAMES), None, None, 0.0, round(covered, 3))
-    means = {name: round(total / weight, 4) for name, total in zip(CLASS_NAMES, sums, strict=True)}
+    means: dict[str, float | None] = {
+        name: round(total / weight, 4) for name, total in zip(CLASS_NAMES, sums, strict=True)
+    }
     dominant = max(means, key=lambda name: means[name] or 0.0)
     return Stretch(means, dominant, round(valence / weight, 4), round(face_s, 3), round(max(0.0, covered - face_s), 3))
 

@@ -1,5 +1,7 @@
 """Reads of the recordings app: a team's recordings and analyses, uploads in progress, share links, disk use."""
 
+from uuid import UUID
+
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -24,9 +26,9 @@ def recording_team_id(*, recording_id: int) -> int | None:
     return Recording.objects.filter(pk=recording_id).values_list("team_id", flat=True).first()
 
 
-def upload_get(*, user: AnyUser, upload_id: object) -> RecordingUpload:
+def upload_get(*, user: AnyUser, upload_id: UUID | str) -> RecordingUpload:
     """One upload in progress of the user's teams, or Http404."""
-    return team_object_get(RecordingUpload.objects.all(), user=user, pk=upload_id)  # type: ignore[arg-type]
+    return team_object_get(RecordingUpload.objects.all(), user=user, pk=upload_id)
 
 
 def analysis_get(*, user: AnyUser, analysis_id: int) -> Analysis:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -92,19 +93,19 @@ def recording_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("recordings:list")
 
 
-def recording_video_view(request: HttpRequest, pk: int) -> HttpResponse:
+def recording_video_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The recording as the browser plays it, with Range support for seeking."""
     recording = selectors.recording_get(user=request.user, recording_id=pk)
     return _video(request, recording)
 
 
-def _video(request: HttpRequest, recording: Recording) -> HttpResponse:
+def _video(request: HttpRequest, recording: Recording) -> HttpResponseBase:
     if not recording.video_path:
         raise Http404("This recording has no file the browser can play (yet).")
     return file_response(request, storage.media_path(recording.video_path))
 
 
-def recording_poster_view(request: HttpRequest, pk: int) -> HttpResponse:
+def recording_poster_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The recording's poster (a frame, as JPEG)."""
     recording = selectors.recording_get(user=request.user, recording_id=pk)
     if not recording.poster_path:
@@ -112,7 +113,7 @@ def recording_poster_view(request: HttpRequest, pk: int) -> HttpResponse:
     return file_response(request, storage.media_path(recording.poster_path), content_type="image/jpeg")
 
 
-def _moment(request: HttpRequest, analysis: Analysis, name: str) -> HttpResponse:
+def _moment(request: HttpRequest, analysis: Analysis, name: str) -> HttpResponseBase:
     if not _MOMENT_NAME.match(name):
         raise Http404("No such thumbnail.")
     return file_response(
@@ -120,7 +121,7 @@ def _moment(request: HttpRequest, analysis: Analysis, name: str) -> HttpResponse
     )
 
 
-def analysis_moment_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def analysis_moment_view(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     """A face thumbnail of one of the analysis's strongest moments."""
     return _moment(request, selectors.analysis_get(user=request.user, analysis_id=pk), name)
 
@@ -142,7 +143,7 @@ def share_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
-def share_file_view(request: HttpRequest, token: str, name: str) -> HttpResponse:
+def share_file_view(request: HttpRequest, token: str, name: str) -> HttpResponseBase:
     """The shared report's files: `video/`, `poster.jpg`, `timeline.json`, `report.json`, `moments/<name>`."""
     analysis = _shared(token)
     if name == "video/":

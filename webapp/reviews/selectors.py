@@ -114,7 +114,7 @@ def decisions_of(*, version: DatasetVersion, item_ids: list[int]) -> dict[int, R
 
 def decision_counts(*, version: DatasetVersion) -> dict[str, int]:
     """How many faces each kind of decision holds, and how many audit entries there are (what a commit checks)."""
-    counts = dict.fromkeys((Action.RELABEL, Action.KEEP, Action.EXCLUDE), 0)
+    counts: dict[str, int] = dict.fromkeys((Action.RELABEL, Action.KEEP, Action.EXCLUDE), 0)
     for action in ReviewDecision.objects.filter(version=version).exclude(action="").values_list("action", flat=True):
         counts[action] += 1
     return {**counts, "events": ReviewEvent.objects.filter(version=version).count()}

@@ -38,7 +38,8 @@ class DecisionSerializer(serializers.Serializer):
 
     item = serializers.IntegerField(source="item_id")
     action = serializers.CharField()
-    label = serializers.IntegerField(allow_null=True)
+    # ignore[assignment]: `label` shadows a Field attribute in the stubs; DRF moves declared fields off the class.
+    label = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
     label_name = serializers.SerializerMethodField()
     revision = serializers.IntegerField()
     decided_by = serializers.CharField(allow_null=True)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from webapp.accounts.requests import SignedInHttpRequest
 from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES, DatasetVersion
 from webapp.reviews import selectors
 from webapp.reviews.forms import FaceFilterForm, ScoringForm
@@ -62,9 +63,9 @@ def _state(version: DatasetVersion) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def review_index_view(request: HttpRequest) -> HttpResponse:
+def review_index_view(request: SignedInHttpRequest) -> HttpResponse:
     """Pick a version; see and start its label-quality jobs; open the reviewer by ranking or by confusion cell."""
-    versions = list(selectors.review_versions(user=request.user, team=request.team))  # type: ignore[attr-defined]
+    versions = list(selectors.review_versions(user=request.user, team=request.team))
     if not versions and not request.GET.get("version"):
         return render(request, "reviews/index.html", {"versions": []})
     version = _chosen(request, versions)

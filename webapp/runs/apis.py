@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts import selectors as account_selectors
+from webapp.accounts.requests import SignedInRequest
 from webapp.datasets.models import DatasetVersion
 from webapp.runs import selectors, services
 from webapp.runs.configs import DEFAULTS, DEVICE_CHOICES, INPUT_SIZE_CHOICES, MODEL_CHOICES
@@ -72,7 +73,7 @@ class RunCreateApi(APIView):
         )
 
     @extend_schema(request=InputSerializer, responses={201: RunDetailSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
@@ -106,7 +107,7 @@ class RunCancelApi(APIView):
     """Cancel a queued job at once, or ask a running one to stop (it does within seconds, as `cancelled`)."""
 
     @extend_schema(request=None, responses=RunDetailSerializer)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         run = selectors.run_get(user=request.user, run_id=pk)
         return Response(run_detail_data(services.run_cancel(run_id=run.pk, user=request.user)))
 
@@ -115,7 +116,7 @@ class RunRetryApi(APIView):
     """Queue a new job with a finished job's config, dataset version and teacher."""
 
     @extend_schema(request=None, responses={201: RunDetailSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         run = selectors.run_get(user=request.user, run_id=pk)
         clone = services.run_retry(run=run, user=request.user)
         return Response(run_detail_data(clone), status=status.HTTP_201_CREATED)
@@ -129,7 +130,7 @@ class RunRetrainApi(APIView):
         dataset_version = serializers.IntegerField(min_value=1, max_value=2**62)
 
     @extend_schema(request=InputSerializer, responses={201: RunDetailSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         run = selectors.run_get(user=request.user, run_id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

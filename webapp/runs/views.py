@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from webapp.accounts.requests import SignedInHttpRequest
 from webapp.runs import selectors, services
 from webapp.runs.configs import settings_of
 from webapp.runs.forms import RunForm
@@ -25,16 +26,16 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     return {**settings_of(run.config), "dataset_version": run.dataset_version_id, "teacher": run.teacher_id}
 
 
-def run_list_view(request: HttpRequest) -> HttpResponse:
+def run_list_view(request: SignedInHttpRequest) -> HttpResponse:
     """The queue, the job form and every job of the user's teams; a valid form queues a job and opens it."""
-    # Here, ignore[attr-defined]: CurrentTeamMiddleware sets request.team; django-stubs' HttpRequest lacks it. Below,
-    # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
-    team = request.team  # type: ignore[attr-defined]
+    team = request.team
     form = RunForm(request.POST or None, team=team, initial=_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
+            if team is None:  # never so today: without a team the form offers no dataset version to pick
+                raise ValidationError("You are not in any team yet: ask a team owner to add you.")
             run = services.run_create(
-                team=team, user=request.user, dataset_version=form.cleaned_data["dataset_version"],  # type: ignore[arg-type]
+                team=team, user=request.user, dataset_version=form.cleaned_data["dataset_version"],
                 teacher=form.cleaned_data["teacher"], settings=form.settings(),
             )  # fmt: skip
         except ValidationError as error:
@@ -61,12 +62,11 @@ def run_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def run_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def run_cancel_view(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Cancel a job from its page."""
     run = selectors.run_get(user=request.user, run_id=pk)
     try:
-        # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
-        run = services.run_cancel(run_id=run.pk, user=request.user)  # type: ignore[arg-type]
+        run = services.run_cancel(run_id=run.pk, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -76,12 +76,11 @@ def run_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def run_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+def run_retry_view(request: SignedInHttpRequest, pk: int) -> HttpResponse:
     """Queue a copy of a finished job and open it."""
     run = selectors.run_get(user=request.user, run_id=pk)
     try:
-        # ignore[arg-type]: login is required here (StudioLoginRequiredMiddleware): the user is never anonymous.
-        clone = services.run_retry(run=run, user=request.user)  # type: ignore[arg-type]
+        clone = services.run_retry(run=run, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("runs:detail", pk=pk)

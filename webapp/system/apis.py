@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.middleware import TEAM_SESSION_KEY
+from webapp.accounts.requests import SignedInRequest
 from webapp.system import selectors, services
 from webapp.system.serializers import PingSerializer, ping_payload
 
@@ -33,7 +34,7 @@ class PingCreateApi(APIView):
         )
 
     @extend_schema(request=InputSerializer, responses={201: PingSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         team = account_selectors.team_choose(

@@ -59,13 +59,14 @@ class Lifecycle(Generic[T]):
         )
 
     # --- steps ------------------------------------------------------------------------------------
+    # Rows go through `_default_manager`, Django's handle for generic code: the same `objects`, but typed for any T.
     def locked(self, pk: int) -> T:
         """The task's row, locked until the commit (only it: rows it joins stay free for other writers)."""
-        return self.model.objects.select_for_update(of=("self",)).get(pk=pk)
+        return self.model._default_manager.select_for_update(of=("self",)).get(pk=pk)
 
     def _present(self, pk: int) -> T | None:
         """The locked row, or None when it was deleted meanwhile (a deleted task has ended, for its worker)."""
-        return self.model.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+        return self.model._default_manager.select_for_update(of=("self",)).filter(pk=pk).first()
 
     @transaction.atomic
     def claim(self, pk: int, *, hostname: str, **fields: Any) -> T | None:
@@ -82,7 +83,7 @@ class Lifecycle(Generic[T]):
     def heartbeat(self, pk: int, **fields: Any) -> bool:
         """Say the task is alive (and set `fields`); False when it is no longer running. One UPDATE."""
         updates = {"heartbeat_at": timezone.now(), **fields}
-        return self.model.objects.filter(pk=pk, status=WorkerTask.Status.RUNNING).update(**updates) > 0
+        return self.model._default_manager.filter(pk=pk, status=WorkerTask.Status.RUNNING).update(**updates) > 0
 
     @transaction.atomic
     def finish(self, pk: int, status: str, **fields: Any) -> T | None:
@@ -108,7 +109,7 @@ class Lifecycle(Generic[T]):
         Stale means: its heartbeat is older than `TASK_STALE_SECONDS`, or its worker left the registry `live`
         (read from Redis when not given; None when Redis cannot be read, and then only heartbeats count).
         """
-        running = list(self.model.objects.filter(status=WorkerTask.Status.RUNNING))
+        running = list(self.model._default_manager.filter(status=WorkerTask.Status.RUNNING))
         if not running:
             return []
         now = now or timezone.now()
@@ -142,14 +143,14 @@ class Lifecycle(Generic[T]):
     def stop_reason(self, pk: int) -> str:
         """Why a running task's worker should stop now: `STOP_CANCELLED`, `STOP_GONE` (deleted, ended or reaped),
         or "" to carry on. One small query: workers poll it about once a second."""
-        row = self.model.objects.filter(pk=pk).values_list("status", "cancel_requested_at").first()
+        row = self.model._default_manager.filter(pk=pk).values_list("status", "cancel_requested_at").first()
         if row is None or row[0] != WorkerTask.Status.RUNNING:
             return STOP_GONE
         return STOP_CANCELLED if row[1] is not None else ""
 
     def cancelled(self, pk: int, *, progress: str = "") -> T | None:
         """End a task its worker stopped because someone asked: "Cancelled by <who> <progress>."."""
-        task: Any = self.model.objects.select_related("cancelled_by").filter(pk=pk).first()
+        task: Any = self.model._default_manager.select_related("cancelled_by").filter(pk=pk).first()
         if task is None:
             return None
         who = f" by {task.cancelled_by}" if task.cancelled_by else ""

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _PIECE = 256 * 1024
@@ -38,7 +39,7 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
     return (start, end) if start <= end < size else None
 
 
-def file_response(request: HttpRequest, path: Path, *, content_type: str | None = None) -> HttpResponse:
+def file_response(request: HttpRequest, path: Path, *, content_type: str | None = None) -> HttpResponseBase:
     """The file, whole (200) or the one range asked for (206); 416 for a range outside it, 404 when missing."""
     if not path.is_file():
         raise Http404("That file is not stored any more.")
@@ -46,7 +47,7 @@ def file_response(request: HttpRequest, path: Path, *, content_type: str | None 
     size = path.stat().st_size
     header = request.headers.get("Range", "")
     if not header:
-        response: HttpResponse = FileResponse(path.open("rb"), content_type=content_type)
+        response = FileResponse(path.open("rb"), content_type=content_type)
         response["Accept-Ranges"] = "bytes"
         return response
     span = _byte_range(header, size)

@@ -102,6 +102,6 @@ class WorkerHeartbeat:
         return json.dumps(asdict(self))
 
     @classmethod
-    def from_json(cls, raw: str) -> "WorkerHeartbeat":
+    def from_json(cls, raw: str | bytes) -> "WorkerHeartbeat":
         """Read a stored heartbeat back."""
         return cls(**json.loads(raw))

@@ -7,7 +7,7 @@ what a test client or a WSGI deployment meets.
 """
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -15,8 +15,9 @@ from django.http import HttpRequest
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
+# Shaped as django-stubs type Django's ASGIHandler, the app this wraps: a dict scope, read-only messages.
+Scope = dict[str, Any]
+Message = Mapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]

@@ -52,8 +52,9 @@ def import_run(import_id: int, *, hostname: str = "", echo: Echo | None = None) 
 
 def _import(import_id: int, progress: ImportProgress) -> DatasetVersion:
     dataset_import = selectors.dataset_import_get_for_worker(import_id=import_id)
-    path = upload_absolute_path(dataset_import.upload.name)
-    if not path.is_file():
+    name = dataset_import.upload.name  # the field is required, so only a damaged row lacks it
+    path = upload_absolute_path(name) if name else None
+    if path is None or not path.is_file():
         raise DatasetImportError(
             f"The uploaded file {dataset_import.original_name} is missing from the server's storage."
         )

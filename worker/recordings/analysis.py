@@ -114,5 +114,6 @@ def _finish_files(folder: Path, result: Any, *, info: dict[str, Any]) -> dict[st
 def _frames_with_faces(table: Any) -> int:
     import pyarrow.compute as pc
 
-    with_face = table.filter(pc.greater_equal(table.column("track"), 0))
+    # ignore[call-overload]: pyarrow-stubs leave out the plain Python scalars that pyarrow.compute accepts.
+    with_face = table.filter(pc.greater_equal(table.column("track"), 0))  # type: ignore[call-overload]
     return len(pc.unique(with_face.column("frame")))

@@ -86,7 +86,8 @@ def _rounded(values: np.ndarray) -> list[Any]:
     """Lists of floats to 4 decimals, NaN as null (JSON has no NaN)."""
     rounded = np.round(values.astype(np.float64), 4).astype(object)
     rounded[~np.isfinite(values.astype(np.float64))] = None
-    return rounded.tolist()
+    values_list: list[Any] = rounded.tolist()
+    return values_list
 
 
 def _nulled(table: pa.Table) -> pa.Table:

@@ -22,10 +22,8 @@ from kdcore.data import CLASS_NAMES
 LIVE_RATE = 10  # live rows per second of video and track
 MAX_BINS = 5400  # the report's timeline: one bin a second for 90 minutes, one per frame for short clips
 FRAME_COLUMNS = ("frame", "time_s", "track", "x", "y", "w", "h", *CLASS_NAMES, "valence")
-_SCHEMA = pa.schema(
-    [("frame", pa.int32()), ("time_s", pa.float64()), ("track", pa.int32())]
-    + [(name, pa.float32()) for name in FRAME_COLUMNS[3:]]
-)
+_COLUMN_TYPES: list[tuple[str, pa.DataType]] = [("frame", pa.int32()), ("time_s", pa.float64()), ("track", pa.int32())]
+_SCHEMA = pa.schema(_COLUMN_TYPES + [(name, pa.float32()) for name in FRAME_COLUMNS[3:]])
 
 
 def live_rows(chunk: Any, last_slot: dict[int, int]) -> list[list[Any]]:
@@ -57,12 +55,15 @@ class ResultWriter:
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self._parquet = pq.ParquetWriter(folder / "frames.parquet", _SCHEMA, compression="zstd")
+        self._parquet: pq.ParquetWriter | None = pq.ParquetWriter(
+            folder / "frames.parquet", _SCHEMA, compression="zstd"
+        )
         self._live = (folder / "live.jsonl").open("a", encoding="utf-8")
         self._slots: dict[int, int] = {}
 
     def append(self, chunk: Any) -> list[list[Any]]:
         """Store a chunk; returns its live rows (to publish)."""
+        assert self._parquet is not None, "append() after close()"
         self._parquet.write_table(_table(chunk))
         rows = live_rows(chunk, self._slots)
         if rows:
@@ -74,7 +75,7 @@ class ResultWriter:
         """Finish both files (idempotent)."""
         if self._parquet is not None:
             self._parquet.close()
-            self._parquet = None  # type: ignore[assignment]
+            self._parquet = None
         self._live.close()
 
 

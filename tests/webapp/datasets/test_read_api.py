@@ -93,7 +93,7 @@ def test_it_shows_an_imports_state(alice_api: APIClient, team: Team, alice: User
     ],
 )
 def test_it_hides_another_teams_data_as_missing(charlie_api: APIClient, version: DatasetVersion, path: str) -> None:
-    image = version.items.first().image_id  # type: ignore[union-attr]
+    image = version.items.first().image_id  # type: ignore[union-attr]  # the version has faces
     assert charlie_api.get(path.format(dataset=version.dataset_id, image=image)).status_code == 404
 
 

@@ -2,7 +2,7 @@
 nothing, and one-request uploads for small files."""
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 import pytest
@@ -12,6 +12,9 @@ from rest_framework.test import APIClient
 from tests.recording_files import clip
 from webapp.recordings import storage
 from webapp.recordings.models import Recording, RecordingUpload
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse  # the test client's response, in the DRF stubs only
 
 pytestmark = pytest.mark.usefixtures("media")
 
@@ -24,7 +27,7 @@ def _start(api: APIClient, name: str, size: int, **extra: object) -> dict[str, o
     return response.json()
 
 
-def _chunk(api: APIClient, upload_id: object, offset: int, data: bytes) -> object:
+def _chunk(api: APIClient, upload_id: object, offset: int, data: bytes) -> "_MonkeyPatchedResponse":
     return api.put(
         f"/api/recordings/uploads/{upload_id}/chunk/", data=data, content_type="application/offset+octet-stream",
         HTTP_UPLOAD_OFFSET=str(offset),
@@ -41,8 +44,8 @@ def test_it_stores_a_recording_sent_in_chunks_and_queues_its_preparation(
         for offset in (0, third, 2 * third):
             end = len(data) if offset == 2 * third else offset + third
             response = _chunk(alice_api, upload["id"], offset, data[offset:end])
-            assert response.status_code == 200, response.content  # type: ignore[attr-defined]
-    body = response.json()  # type: ignore[attr-defined]
+            assert response.status_code == 200, response.content
+    body = response.json()
     assert body["received"] == len(data)
     recording = Recording.objects.get(pk=body["recording"])
     assert (recording.name, recording.original_name, recording.size_bytes) == (
@@ -59,12 +62,12 @@ def test_it_stores_a_recording_sent_in_chunks_and_queues_its_preparation(
 def test_it_resumes_where_the_stored_bytes_end(alice_api: APIClient) -> None:
     data = clip("single_face.mp4").read_bytes()
     upload = _start(alice_api, "single_face.mp4", len(data))
-    assert _chunk(alice_api, upload["id"], 0, data[:1000]).status_code == 200  # type: ignore[attr-defined]
+    assert _chunk(alice_api, upload["id"], 0, data[:1000]).status_code == 200
     again = _chunk(alice_api, upload["id"], 0, data[:1000])  # the client lost the answer and sends it again
-    assert again.status_code == 409  # type: ignore[attr-defined]
-    assert again.json()["received"] == 1000  # type: ignore[attr-defined]
+    assert again.status_code == 409
+    assert again.json()["received"] == 1000
     assert alice_api.get(f"/api/recordings/uploads/{upload['id']}/").json()["received"] == 1000
-    assert _chunk(alice_api, upload["id"], 1000, data[1000:]).json()["recording"] is not None  # type: ignore[attr-defined]
+    assert _chunk(alice_api, upload["id"], 1000, data[1000:]).json()["recording"] is not None
 
 
 @pytest.mark.parametrize(
@@ -81,8 +84,8 @@ def test_it_refuses_a_file_that_is_not_what_its_name_says_and_keeps_nothing(
     upload = _start(alice_api, name, len(head))
     with django_capture_on_commit_callbacks(execute=True):
         response = _chunk(alice_api, upload["id"], 0, head)
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    assert says in str(response.json())  # type: ignore[attr-defined]
+    assert response.status_code == 400
+    assert says in str(response.json())
     assert not RecordingUpload.objects.exists()
     assert not storage.upload_part_path(upload["id"]).exists()
     assert not Recording.objects.exists()
@@ -108,13 +111,13 @@ def test_it_refuses_an_upload_over_the_limit_before_any_byte(alice_api: APIClien
 def test_it_refuses_a_chunk_over_the_chunk_limit(alice_api: APIClient) -> None:
     upload = _start(alice_api, "big.mp4", 3 * 1024 * 1024)
     response = _chunk(alice_api, upload["id"], 0, b"\0\0\0\x18ftypmp42" + b"\0" * (2 * 1024 * 1024))
-    assert response.status_code == 413  # type: ignore[attr-defined]
+    assert response.status_code == 413
 
 
 def test_another_teams_upload_is_not_found(alice_api: APIClient, charlie_api: APIClient) -> None:
     upload = _start(alice_api, "single_face.mp4", 100)
     assert charlie_api.get(f"/api/recordings/uploads/{upload['id']}/").status_code == 404
-    assert _chunk(charlie_api, upload["id"], 0, b"x").status_code == 404  # type: ignore[attr-defined]
+    assert _chunk(charlie_api, upload["id"], 0, b"x").status_code == 404
 
 
 def test_it_takes_a_small_recording_in_one_request(alice_api: APIClient, media: Path) -> None:

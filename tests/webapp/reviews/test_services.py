@@ -1,5 +1,8 @@
 """Review decisions and commits: audited, optimistic concurrency, an undo stack, immutable committed versions."""
 
+from typing import Any
+from unittest import mock
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -12,7 +15,7 @@ from webapp.reviews.models import Action, ReviewEvent
 
 
 def _item(version: DatasetVersion, label: int) -> DatasetItem:
-    return version.items.filter(label=label).order_by("name").first()  # type: ignore[return-value]
+    return version.items.filter(label=label).order_by("name").first()  # type: ignore[return-value]  # FACES has every label
 
 
 def test_it_records_a_decision_and_audits_it(version: DatasetVersion, alice: User) -> None:
@@ -131,10 +134,10 @@ def test_it_refuses_a_scoring_of_fewer_faces_than_folds(team: Team, alice: User)
         services.label_scoring_create(version=tiny, user=alice, folds=4)
 
 
-def test_it_queues_a_scoring_with_the_default_model(version: DatasetVersion, alice: User, held_queue: object,
-                                                    django_capture_on_commit_callbacks: object) -> None:  # fmt: skip
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+def test_it_queues_a_scoring_with_the_default_model(version: DatasetVersion, alice: User, held_queue: mock.Mock,
+                                                    django_capture_on_commit_callbacks: Any) -> None:  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
         scoring = services.label_scoring_create(version=version, user=alice, folds=2)
     assert scoring.config["model"] == services.DEFAULT_SETTINGS["model"]
     assert scoring.config["label_smoothing"] == 0.1
-    held_queue.assert_called_once_with(scoring_id=scoring.pk, queue=scoring.queue)  # type: ignore[attr-defined]
+    held_queue.assert_called_once_with(scoring_id=scoring.pk, queue=scoring.queue)

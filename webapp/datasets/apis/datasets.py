@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts import selectors as account_selectors
+from webapp.accounts.requests import SignedInRequest
 from webapp.datasets import selectors, services
 from webapp.datasets.serializers import DatasetImportOutputSerializer, DatasetOutputSerializer, dataset_import_payload
 from webapp.system.uploads import upload_size_check
@@ -68,7 +69,7 @@ class DatasetUploadApi(_UploadApi):
         request={"multipart/form-data": InputSerializer},
         responses={201: DatasetImportOutputSerializer, 413: _TOO_LARGE},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -92,7 +93,7 @@ class DatasetVersionUploadApi(_UploadApi):
         request={"multipart/form-data": InputSerializer},
         responses={201: DatasetImportOutputSerializer, 413: _TOO_LARGE},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -125,7 +126,7 @@ class DatasetImportRetryApi(APIView):
     """Queue a new import of a failed import's stored upload; 400 when it did not fail or the file is gone."""
 
     @extend_schema(request=None, responses={201: DatasetImportOutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         dataset_import = selectors.dataset_import_get(user=request.user, import_id=pk)
         retry = services.dataset_import_retry(dataset_import=dataset_import, user=request.user)
         return Response(dataset_import_payload(retry), status=status.HTTP_201_CREATED)

@@ -49,7 +49,8 @@ class DatasetItemListApi(APIView):
     pagination_class = ItemPagination
 
     class FilterSerializer(serializers.Serializer):
-        label = serializers.ChoiceField(choices=CLASS_NAMES, required=False, help_text="Only this class.")
+        # ignore[assignment]: `label` shadows a Field attribute in the stubs; DRF moves declared fields off the class.
+        label = serializers.ChoiceField(choices=CLASS_NAMES, required=False, help_text="Only this class.")  # type: ignore[assignment]
         split = serializers.ChoiceField(choices=SPLIT_NAMES, required=False, help_text="Only this split.")
 
     @extend_schema(parameters=[FilterSerializer], responses=DatasetItemOutputSerializer(many=True))

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.accounts.requests import SignedInRequest
 from webapp.recordings import reports, selectors, services
 from webapp.recordings.models import Analysis
 from webapp.recordings.serializers import AnalysisSerializer, ShareLinkSerializer, analysis_payload
@@ -36,7 +38,7 @@ class AnalysisCreateApi(APIView):
         model_run = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses={201: AnalysisSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         recording = selectors.recording_get(user=request.user, recording_id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -58,7 +60,7 @@ class AnalysisCancelApi(APIView):
     """Cancel a queued analysis at once, or ask a running one to stop (it does within seconds)."""
 
     @extend_schema(request=None, responses=AnalysisSerializer)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
         return Response(analysis_payload(services.analysis_cancel(analysis_id=analysis.pk, user=request.user)))
 
@@ -67,7 +69,7 @@ class AnalysisRetryApi(APIView):
     """Queue a new analysis with an ended one's model and settings."""
 
     @extend_schema(request=None, responses={201: AnalysisSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
         retry = services.analysis_retry(analysis=analysis, user=request.user)
         return Response(analysis_payload(retry), status=status.HTTP_201_CREATED)
@@ -120,7 +122,7 @@ class AnalysisTimelineApi(APIView):
     """The binned timeline of a finished analysis (`timeline.json`, described in the README)."""
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT, 404: OpenApiResponse()})
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
         _finished(analysis)
         return file_response(request._request, reports.result_file(analysis, "timeline.json"))
@@ -135,7 +137,7 @@ class AnalysisLiveApi(APIView):
         return Response({"analysis": analysis_payload(analysis), "rows": reports.live_rows(analysis)})
 
 
-def export_response(request: Request, analysis: Analysis, kind: str) -> HttpResponse:
+def export_response(request: Request, analysis: Analysis, kind: str) -> HttpResponseBase:
     """One export file: per frame (stored by the worker) or per task segment (computed now)."""
     if kind not in EXPORTS:
         raise NotFound(f"No export {kind!r}; there are {', '.join(EXPORTS)}.")
@@ -155,7 +157,7 @@ class AnalysisExportApi(APIView):
     """Download `frames.csv`, `frames.json`, `tasks.csv` or `tasks.json` (columns in the README)."""
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int, kind: str) -> HttpResponse:
+    def get(self, request: Request, pk: int, kind: str) -> HttpResponseBase:
         return export_response(request, selectors.analysis_get(user=request.user, analysis_id=pk), kind)
 
 
@@ -168,7 +170,7 @@ class ShareLinkListApi(APIView):
         return Response(ShareLinkSerializer(selectors.share_links_of(analysis=analysis), many=True).data)
 
     @extend_schema(request=None, responses={201: ShareLinkSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
         link = services.share_link_create(analysis=analysis, user=request.user)
         return Response(ShareLinkSerializer(link).data, status=status.HTTP_201_CREATED)

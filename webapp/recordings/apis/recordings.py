@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.accounts.requests import SignedInRequest
 from webapp.recordings import selectors, services
 from webapp.recordings.serializers import RecordingSerializer, TaskSegmentSerializer, recording_payload, task_payload
 
@@ -72,7 +73,7 @@ class TaskCreateApi(APIView):
         end = _TimeField()
 
     @extend_schema(request=InputSerializer, responses={201: TaskSegmentSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         recording = selectors.recording_get(user=request.user, recording_id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -92,7 +93,7 @@ class TaskImportApi(APIView):
         file = serializers.FileField()
 
     @extend_schema(request=InputSerializer, responses={201: TaskSegmentSerializer(many=True)})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         recording = selectors.recording_get(user=request.user, recording_id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.middleware import TEAM_SESSION_KEY
 from webapp.accounts.models import Team
+from webapp.accounts.requests import SignedInRequest
 from webapp.recordings import selectors, services
 from webapp.recordings.serializers import RecordingSerializer, RecordingUploadSerializer, recording_payload
 from webapp.system.uploads import UploadTooLarge, upload_size_check
@@ -49,7 +50,7 @@ class RecordingUploadStartApi(APIView):
         size_bytes = serializers.IntegerField(min_value=1, max_value=2**62)
 
     @extend_schema(request=InputSerializer, responses={201: RecordingUploadSerializer, 413: _TOO_LARGE})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -124,7 +125,7 @@ class RecordingUploadApi(APIView):
         super().initial(request, *args, **kwargs)
 
     @extend_schema(request=InputSerializer, responses={201: RecordingSerializer, 413: _TOO_LARGE})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values, file = dict(data.validated_data), data.validated_data["file"]

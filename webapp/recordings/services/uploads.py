@@ -9,6 +9,7 @@ is refused at once, and nothing of it stays behind.
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -61,7 +62,7 @@ def recording_upload_start(
 
 
 def recording_upload_append(
-    *, upload_id: object, offset: int, length: int, read: Callable[[int], bytes]
+    *, upload_id: UUID, offset: int, length: int, read: Callable[[int], bytes]
 ) -> RecordingUpload:
     """Store `length` bytes read from `read` at `offset`; completing the file creates the recording.
 
@@ -78,9 +79,7 @@ def recording_upload_append(
 
 
 @transaction.atomic
-def _append(
-    upload_id: object, *, offset: int, length: int, read: Callable[[int], bytes]
-) -> tuple[RecordingUpload, str]:
+def _append(upload_id: UUID, *, offset: int, length: int, read: Callable[[int], bytes]) -> tuple[RecordingUpload, str]:
     """Write the chunk; returns the upload and, when its first bytes are not a recording, why (nothing advanced)."""
     upload = RecordingUpload.objects.select_for_update().get(pk=upload_id)
     _check_chunk(upload, offset=offset, length=length)

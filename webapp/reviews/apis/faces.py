@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.accounts.requests import SignedInRequest
 from webapp.datasets.models import CLASS_NAMES, DatasetVersion
 from webapp.reviews import selectors, services
 from webapp.reviews.faces import face_entries
@@ -95,7 +96,8 @@ class _Decision(serializers.Serializer):
 
 class _Choice(serializers.Serializer):
     action = serializers.ChoiceField(choices=[Action.RELABEL, Action.KEEP, Action.EXCLUDE])
-    label = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=len(CLASS_NAMES) - 1)
+    # ignore[assignment]: `label` shadows a Field attribute in the stubs; DRF moves declared fields off the class.
+    label = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=len(CLASS_NAMES) - 1)  # type: ignore[assignment]
     scoring = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
     run = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
 
@@ -129,7 +131,7 @@ class DecisionApi(APIView):
         pass
 
     @extend_schema(request=InputSerializer, responses={200: DecisionSerializer, 409: _CONFLICT})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         version = selectors.version_get(user=request.user, version_id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -152,7 +154,7 @@ class DecisionBulkApi(APIView):
         items = _Decision(many=True)
 
     @extend_schema(request=InputSerializer, responses={200: DecisionSerializer(many=True), 409: _CONFLICT})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         version = selectors.version_get(user=request.user, version_id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -177,7 +179,7 @@ class UndoApi(APIView):
     InputSerializer = _Decision
 
     @extend_schema(request=_Decision, responses={200: DecisionSerializer, 409: _CONFLICT})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         version = selectors.version_get(user=request.user, version_id=pk)
         data = _Decision(data=request.data)
         data.is_valid(raise_exception=True)

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.accounts.requests import SignedInRequest
 from webapp.reviews import selectors, services
 from webapp.reviews.serializers import ScoringSerializer, scoring_payload
 from webapp.runs.configs import INPUT_SIZE_CHOICES, MODEL_CHOICES
@@ -32,7 +33,7 @@ class ScoringListApi(APIView):
         return Response([scoring_payload(scoring) for scoring in scorings])
 
     @extend_schema(request=InputSerializer, responses={201: ScoringSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -54,7 +55,7 @@ class ScoringCancelApi(APIView):
     """Cancel a queued job at once, or ask a running one to stop."""
 
     @extend_schema(request=None, responses=ScoringSerializer)
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         scoring = selectors.scoring_get(user=request.user, scoring_id=pk)
         return Response(scoring_payload(services.label_scoring_cancel(scoring_id=scoring.pk, user=request.user)))
 
@@ -63,7 +64,7 @@ class ScoringRetryApi(APIView):
     """Queue the same job again (the ended one and its scores stay)."""
 
     @extend_schema(request=None, responses={201: ScoringSerializer})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         scoring = selectors.scoring_get(user=request.user, scoring_id=pk)
         retry = services.label_scoring_retry(scoring=scoring, user=request.user)
         return Response(scoring_payload(retry), status=status.HTTP_201_CREATED)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.accounts.requests import SignedInRequest
 from webapp.datasets.models import CLASS_NAMES
 from webapp.reviews import selectors, services
 from webapp.reviews.serializers import CommitSerializer
@@ -43,7 +44,7 @@ class CommitApi(APIView):
         expected_events = serializers.IntegerField(min_value=0, max_value=2**31)
 
     @extend_schema(request=InputSerializer, responses={201: CommitSerializer, 409: OpenApiResponse()})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInRequest, pk: int) -> Response:
         version = selectors.version_get(user=request.user, version_id=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

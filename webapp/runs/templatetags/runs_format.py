@@ -4,14 +4,17 @@ A number may be missing: None, or "" where a template looked up a key the metric
 a test split has no `metrics.test`); every filter shows a missing number as "—".
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django import template
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs  # typing has it from Python 3.13
 
 register = template.Library()
 
 
-def _missing(value: Any) -> bool:
+def _missing(value: Any) -> "TypeIs[Literal[''] | None]":
     return value is None or value == ""
 
 
