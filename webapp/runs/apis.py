@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from webapp.accounts import selectors as account_selectors
 from webapp.datasets.models import DatasetVersion
+from webapp.ids import id_list_parse
 from webapp.runs import selectors, services
 from webapp.runs.configs import DEFAULTS, DEVICE_CHOICES, INPUT_SIZE_CHOICES, MODEL_CHOICES
 from webapp.runs.models import Run
@@ -168,6 +169,6 @@ class RunCompareApi(APIView):
         responses=RunDetailSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        ids = [int(part) for part in request.query_params.get("ids", "").split(",") if part.strip().isdigit()]
+        ids = id_list_parse(request.query_params.get("ids", "").split(","))
         runs = selectors.run_compare_list(user=request.user, run_ids=ids)
         return Response(run_compare_data(runs))

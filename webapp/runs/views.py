@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from webapp.ids import id_list_parse, id_parse
 from webapp.runs import selectors, services
 from webapp.runs.configs import settings_of
 from webapp.runs.forms import RunForm
@@ -18,10 +19,10 @@ from webapp.system import selectors as system_selectors
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
     """Prefill the form from `?from=<job id>` ("edit and resubmit"), else kdcore's defaults."""
-    source = request.GET.get("from", "")
-    if not source.isdigit():
+    source = id_parse(request.GET.get("from"))
+    if source is None:
         return {}
-    run = selectors.run_get(user=request.user, run_id=int(source))
+    run = selectors.run_get(user=request.user, run_id=source)
     return {**settings_of(run.config), "dataset_version": run.dataset_version_id, "teacher": run.teacher_id}
 
 
@@ -96,6 +97,6 @@ def model_list_view(request: HttpRequest) -> HttpResponse:
 
 def run_compare_view(request: HttpRequest) -> HttpResponse:
     """Two or more jobs side by side: curves overlaid, accuracy, per-class F1, confusion, size and latency."""
-    ids = [int(value) for value in request.GET.getlist("runs") if value.isdigit()]
+    ids = id_list_parse(request.GET.getlist("runs"))
     runs = selectors.run_compare_list(user=request.user, run_ids=ids)
     return render(request, "runs/compare.html", {"runs": runs, **compare_context(runs)})

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.ids import int_parse
 from webapp.recordings import reports, selectors, services
 from webapp.recordings.models import Analysis
 from webapp.recordings.serializers import AnalysisSerializer, ShareLinkSerializer, analysis_payload
@@ -112,8 +113,7 @@ class AnalysisReportApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
-        track = request.query_params.get("track", "")
-        return Response(report_data(analysis, track=int(track) if track.isascii() and track.isdigit() else None))
+        return Response(report_data(analysis, track=int_parse(request.query_params.get("track"))))
 
 
 class AnalysisTimelineApi(APIView):

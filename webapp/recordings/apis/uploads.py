@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.middleware import TEAM_SESSION_KEY
 from webapp.accounts.models import Team
+from webapp.ids import int_parse
 from webapp.recordings import selectors, services
 from webapp.recordings.serializers import RecordingSerializer, RecordingUploadSerializer, recording_payload
 from webapp.system.uploads import UploadTooLarge, upload_size_check
@@ -106,9 +107,10 @@ class RecordingUploadChunkApi(APIView):
 
 def _header_int(request: Request, name: str) -> int:
     raw = request.headers.get(name, "")
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+    value = int_parse(raw)
+    if value is None:
         raise serializers.ValidationError({name: f"Send the {name} header as a whole number of bytes, got {raw!r}."})
-    return int(raw)
+    return value
 
 
 class RecordingUploadApi(APIView):
