@@ -9,12 +9,38 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from webapp.ids import MAX_INT
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, taught that services raise Django's ValidationError for bad input."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     return drf_exception_handler(exc, context)
+
+
+class IdField(serializers.IntegerField):
+    """An id in a request body: 1 to MAX_INT, so the schema says so and no lookup overflows the database."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_INT, **kwargs)
+
+
+class StatedRangeMixin:
+    """A number whose range the schema states while a service judges it (kdcore, with its own words, every field at
+    once): `low`/`high` become the schema's minimum/maximum and add no validator of their own."""
+
+    def __init__(self, *, low: float, high: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[call-arg]
+        self.min_value, self.max_value = low, high  # read by drf-spectacular only
+
+
+class StatedRangeIntegerField(StatedRangeMixin, serializers.IntegerField):
+    """A whole number whose range a service judges; see StatedRangeMixin."""
+
+
+class StatedRangeFloatField(StatedRangeMixin, serializers.FloatField):
+    """A number whose range a service judges; see StatedRangeMixin."""
 
 
 class StudioAutoSchema(AutoSchema):

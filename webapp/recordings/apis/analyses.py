@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.api import IdField
 from webapp.ids import int_parse
 from webapp.recordings import reports, selectors, services
 from webapp.recordings.models import Analysis
@@ -34,7 +35,7 @@ class AnalysisCreateApi(APIView):
     """Analyse a recording with a finished job's model (`model_run`), or the built-in Student B (null)."""
 
     class InputSerializer(serializers.Serializer):
-        model_run = serializers.IntegerField(required=False, allow_null=True, default=None)
+        model_run = IdField(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses={201: AnalysisSerializer})
     def post(self, request: Request, pk: int) -> Response:

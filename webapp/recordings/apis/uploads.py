@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.middleware import TEAM_SESSION_KEY
 from webapp.accounts.models import Team
+from webapp.api import IdField
 from webapp.ids import int_parse
 from webapp.recordings import selectors, services
 from webapp.recordings.serializers import RecordingSerializer, RecordingUploadSerializer, recording_payload
@@ -30,10 +31,10 @@ _TOO_LARGE = OpenApiResponse(description="Over STUDIO_MAX_UPLOAD_MB (the file) o
 
 
 class _Options(serializers.Serializer):
-    team = serializers.IntegerField(required=False, help_text="One of your teams; default: the current one.")
+    team = IdField(required=False, help_text="One of your teams; default: the current one.")
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     analyse = serializers.BooleanField(default=True, help_text="Analyse it as soon as it is prepared.")
-    model_run = serializers.IntegerField(required=False, allow_null=True, help_text="Job whose model to use")
+    model_run = IdField(required=False, allow_null=True, help_text="Job whose model to use")
 
 
 def _team(request: Request, team_id: int | None) -> Team:
