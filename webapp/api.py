@@ -1,10 +1,12 @@
-"""API-wide pieces: the exception handler (a service's ValidationError is a 400) and the schema generator."""
+"""API-wide pieces: the exception handler (a service's ValidationError is a 400), id fields and the schema generator."""
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -12,10 +14,26 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from webapp.ids import MAX_INT
 
 
+class BodyTooLarge(exceptions.APIException):
+    """A non-upload body over DATA_UPLOAD_MAX_MEMORY_SIZE: a 413 in JSON, where Django alone answers an HTML 400."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "body_too_large"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, taught that services raise Django's ValidationError for bad input."""
+    """DRF's handler, taught that services raise Django's ValidationError for bad input, and that Django refuses an
+    oversized or malformed body with exceptions of its own (which it would answer with an HTML page)."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        exc = BodyTooLarge(
+            f"The request body is over {limit_mb:g} MB, the most the API reads outside file uploads. "
+            "Send less data per request."
+        )
+    elif isinstance(exc, SuspiciousOperation):  # too many form fields or files, a malformed multipart body
+        exc = exceptions.ParseError(str(exc) or "The request body could not be read.")
     return drf_exception_handler(exc, context)
 
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts import selectors
+from webapp.accounts.models import EMAIL_MAX_LENGTH
 
 
 class TeamOutputSerializer(serializers.Serializer):
@@ -44,8 +45,8 @@ class TokenCreateApi(APIView):
     authentication_classes = (TokenAuthentication,)
 
     class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField()
-        password = serializers.CharField(trim_whitespace=False)
+        email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
+        password = serializers.CharField(trim_whitespace=False, max_length=4096)
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()

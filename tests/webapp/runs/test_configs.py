@@ -99,4 +99,5 @@ def test_no_time_limit_means_every_epoch_runs() -> None:
 def test_a_bad_input_size_or_time_limit_shows_on_its_field() -> None:
     errors = _errors(input_size=8, time_limit_min=-5.0)
     assert errors["input_size"] == ["Input size must be between 32 and 256; you entered 8."]
-    assert errors["time_limit_min"] == ["The time limit must be between 0 and 10,080 minutes (a week): leave it empty for no limit."]
+    week = "The time limit must be between 0 and 10,080 minutes (a week): leave it empty for no limit."
+    assert errors["time_limit_min"] == [week]
