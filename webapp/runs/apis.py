@@ -36,7 +36,7 @@ class RunListApi(APIView):
 
     @extend_schema(responses=RunSerializer(many=True))
     def get(self, request: Request) -> Response:
-        positions = selectors.run_queue_positions()
+        positions = selectors.run_queue_positions(user=request.user)
         runs = selectors.run_list(user=request.user, limit=200)
         return Response([run_payload(run, position=positions.get(run.pk)) for run in runs])
 

@@ -43,7 +43,7 @@ def run_list_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Job #{run.pk} is queued.")
             return redirect("runs:detail", pk=run.pk)
-    positions = selectors.run_queue_positions()
+    positions = selectors.run_queue_positions(user=request.user)
     rows = [(run, positions.get(run.pk)) for run in selectors.run_list(user=request.user, limit=100)]
     context = {
         "form": form,

@@ -11,9 +11,11 @@ from webapp.system import selectors
 @login_not_required
 @never_cache
 def healthz_view(request: HttpRequest) -> JsonResponse:
-    """Database, Redis and live workers as JSON; 503 until all are fine. Public, for monitors and scripts."""
+    """`{"ok": true}` (200) or `{"ok": false}` (503): public, for monitors. Signed-in users also get the database, Redis
+    and the live workers (host names, queues, GPUs), which are nobody else's business."""
     health = selectors.health_get()
-    return JsonResponse(health.as_dict(), status=200 if health.ok else 503)
+    body = health.as_dict() if request.user.is_authenticated else {"ok": health.ok}
+    return JsonResponse(body, status=200 if health.ok else 503)
 
 
 def status_view(request: HttpRequest) -> HttpResponse:
