@@ -16,6 +16,8 @@ urlpatterns = [
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
     path("me/", account_apis.MeApi.as_view(), name="me"),
     path("auth/token/", account_apis.TokenCreateApi.as_view(), name="token_create"),
+    path("auth/tokens/", account_apis.TokenListApi.as_view(), name="token_list"),
+    path("auth/tokens/<str:key>/revoke/", account_apis.TokenRevokeApi.as_view(), name="token_revoke"),
     path("pings/", system_apis.PingListApi.as_view(), name="ping_list"),
     path("pings/create/", system_apis.PingCreateApi.as_view(), name="ping_create"),
     path("pings/<int:pk>/", system_apis.PingDetailApi.as_view(), name="ping_detail"),

@@ -6,6 +6,7 @@ scale out. There is no production settings file: only values differ. `.env.examp
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -81,7 +82,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: only a hash stored, each expiring
+    "axes",  # failed sign-ins per account and per address, with a lockout
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
@@ -105,6 +107,7 @@ MIDDLEWARE = [
     "webapp.accounts.middleware.CurrentTeamMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into its lockout page
 ]
 
 ROOT_URLCONF = "webapp.urls"
@@ -196,6 +199,18 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# django-axes checks every sign-in (login page, /admin/login/, the token API) before the password: after
+# STUDIO_SIGN_IN_FAILURES failed attempts for one account, or from one address, it refuses that account or address
+# for STUDIO_SIGN_IN_LOCKOUT_MIN minutes, even with the right password. Failures are kept in the database, so every
+# web process sees them. (Behind a reverse proxy every address is the proxy's: set the limit with that in mind.)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("STUDIO_SIGN_IN_FAILURES", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("STUDIO_SIGN_IN_LOCKOUT_MIN", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: one account from anywhere, or one address
+AXES_USERNAME_CALLABLE = "webapp.accounts.throttles.axes_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -207,7 +222,7 @@ AUTH_PASSWORD_VALIDATORS = [
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "webapp.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -218,6 +233,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "webapp.api.StudioAutoSchema",
     "EXCEPTION_HANDLER": "webapp.api.exception_handler",
+    # POST /api/auth/token/ (every attempt counts, right or wrong; in each process's memory: axes, above, is the
+    # limit that all processes share).
+    "DEFAULT_THROTTLE_RATES": {"sign_in_account": "10/hour", "sign_in_address": "30/hour"},
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env_int("STUDIO_API_TOKEN_DAYS", 30)),
+    "AUTH_HEADER_PREFIX": "Token",  # `Authorization: Token <key>`, as before knox
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mini-ResEmoteNet Studio API",
