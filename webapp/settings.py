@@ -66,6 +66,10 @@ def _local_secret_key(path: Path) -> str:
 
 # --- Paths ---------------------------------------------------------------------------------------
 VAR_DIR = Path(env_str("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
+# Every process that loads these settings (web, worker, reaper, manage.py) creates its files 0600 and its folders
+# 0700: the database holds session keys and token hashes, media holds people's faces and recordings. `./studio` sets
+# the same umask for the processes it starts (Redis among them).
+os.umask(0o077)
 
 # --- Core Django ---------------------------------------------------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -256,6 +260,9 @@ SPECTACULAR_SETTINGS = {
 # --- Uploaded and produced files (datasets, checkpoints, exports) ------------------------------------
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"  # never served directly: downloads go through views that check the team
+# Uploads streamed to disk would otherwise take 0600/0700 from the temporary file only by chance; say it plainly.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Training arrays of dataset versions (.npz named by the version's fingerprint); safe to delete, rebuilt on demand.
 DATASET_CACHE_DIR = Path(env_str("KD_CACHE_DIR", str(VAR_DIR / "cache")))
 # The largest upload accepted; a larger one gets HTTP 413 before its body is read (webapp.system.uploads).
