@@ -44,8 +44,9 @@ def test_every_file_the_studio_makes_is_private(tmp_path: Path) -> None:
         subprocess.run([sys.executable, "-c", _WRITE], cwd=ROOT, env=env, check=True)
     finally:
         os.umask(old_umask)
-    files = [var / "studio.sqlite3", var / "secret_key", *(path for path in (var / "media").rglob("*") if path.is_file())]
-    folders = [var, *(path for path in (var / "media").rglob("*") if path.is_dir())]
+    media = list((var / "media").rglob("*"))
+    files = [var / "studio.sqlite3", var / "secret_key", *(path for path in media if path.is_file())]
+    folders = [var, *(path for path in media if path.is_dir())]
     assert len(files) == 5
     assert {str(path.relative_to(var)): _mode(path) for path in files} == {
         str(path.relative_to(var)): 0o600 for path in files
