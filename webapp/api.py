@@ -7,6 +7,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -35,6 +36,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, SuspiciousOperation):  # too many form fields or files, a malformed multipart body
         exc = exceptions.ParseError(str(exc) or "The request body could not be read.")
     return drf_exception_handler(exc, context)
+
+
+# Every error body: {"detail": "..."} or a message list per field.
+_ERROR_BODY = {"schema": {"type": "object", "additionalProperties": True}}
 
 
 class IdField(serializers.IntegerField):
@@ -71,3 +76,22 @@ class StudioAutoSchema(AutoSchema):
     def get_serializer_name(self, serializer: serializers.BaseSerializer, direction: str) -> str:
         outer, _, inner = type(serializer).__qualname__.rpartition(".")
         return outer.removesuffix("Api") + inner if outer else inner
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        """The view's own responses plus the errors every view can answer, so the schema lists each status code."""
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        for code, description in self._error_codes():
+            responses.setdefault(code, {"description": description, "content": {"application/json": _ERROR_BODY}})
+        return responses
+
+    def _error_codes(self) -> list[tuple[str, str]]:
+        codes = []
+        if not any(isinstance(permission, AllowAny) for permission in self.view.get_permissions()):
+            codes += [("401", "Not signed in (no or a bad token)"), ("403", "Signed in by session without CSRF token")]
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes += [("400", "Bad input: a message per field"), ("413", "Body too large"), ("415", "Unreadable body")]
+        elif any(parameter["in"] == "query" for parameter in self._get_parameters()):
+            codes.append(("400", "Bad query parameters: a message per parameter"))
+        if "{" in self.path:
+            codes.append(("404", "Nothing with that id in your teams"))
+        return codes

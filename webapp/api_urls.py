@@ -20,7 +20,7 @@ urlpatterns = [
     path("auth/tokens/<str:key>/revoke/", account_apis.TokenRevokeApi.as_view(), name="token_revoke"),
     path("pings/", system_apis.PingListApi.as_view(), name="ping_list"),
     path("pings/create/", system_apis.PingCreateApi.as_view(), name="ping_create"),
-    path("pings/<int:pk>/", system_apis.PingDetailApi.as_view(), name="ping_detail"),
+    path("pings/<id:pk>/", system_apis.PingDetailApi.as_view(), name="ping_detail"),
     path("system/health/", system_apis.HealthApi.as_view(), name="health"),
     path("dashboard/", dashboard_apis.DashboardApi.as_view(), name="dashboard"),
     path("datasets/", include("webapp.datasets.api_urls")),

@@ -29,3 +29,18 @@ def id_list_parse(texts: Iterable[str]) -> list[int]:
     """The ids among `texts` (each stripped), in order and without repeats; the rest are dropped."""
     ids = (id_parse(text.strip()) for text in texts)
     return list(dict.fromkeys(value for value in ids if value is not None))
+
+
+class IdConverter:
+    """`<id:pk>` in URLs: at most 18 ASCII digits, so an id in a path never overflows a lookup (a longer one is a 404).
+
+    Django's `<int:...>` takes any length, and a foreign-key lookup with 2**70 fails with OverflowError on SQLite.
+    """
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)

@@ -256,6 +256,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several serializers have a `status` field with their own choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {"RunStatusEnum": "webapp.runs.models.Run.Status"},
+    # `<id:pk>` (webapp.ids.IdConverter): an integer of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
 }
 
 # --- Uploaded and produced files (datasets, checkpoints, exports) ------------------------------------

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found
 
 from webapp.system import selectors
 
@@ -32,3 +33,10 @@ def ping_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def section_view(request: HttpRequest, template_name: str) -> HttpResponse:
     """A section whose feature has not arrived yet: an honest empty state, no fake buttons."""
     return render(request, template_name)
+
+
+def not_found_view(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for a URL nothing serves: JSON under /api/ (as every API answer), the 404 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
