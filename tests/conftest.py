@@ -8,6 +8,7 @@ kdcore tests use none of this: nothing here touches the database unless a test a
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -17,6 +18,12 @@ from webapp.system import services as system_services
 from webapp.system.models import WorkerHeartbeat
 
 pytest_plugins = ["tests.stack"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> None:
+    """Sign-in throttles count in the cache (each process's memory): every test starts with none spent."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ scale out. There is no production settings file: only values differ. `.env.examp
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,10 @@ def _local_secret_key(path: Path) -> str:
 
 # --- Paths ---------------------------------------------------------------------------------------
 VAR_DIR = Path(env_str("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
+# Every process that loads these settings (web, worker, reaper, manage.py) creates its files 0600 and its folders
+# 0700: the database holds session keys and token hashes, media holds people's faces and recordings. `./studio` sets
+# the same umask for the processes it starts (Redis among them).
+os.umask(0o077)
 
 # --- Core Django ---------------------------------------------------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -81,7 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: only a hash stored, each expiring
+    "axes",  # failed sign-ins per account and per address, with a lockout
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
@@ -96,6 +102,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "webapp.system.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,6 +112,7 @@ MIDDLEWARE = [
     "webapp.accounts.middleware.CurrentTeamMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into its lockout page
 ]
 
 ROOT_URLCONF = "webapp.urls"
@@ -196,6 +204,18 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# django-axes checks every sign-in (login page, /admin/login/, the token API) before the password: after
+# STUDIO_SIGN_IN_FAILURES failed attempts for one account, or from one address, it refuses that account or address
+# for STUDIO_SIGN_IN_LOCKOUT_MIN minutes, even with the right password. Failures are kept in the database, so every
+# web process sees them. (Behind a reverse proxy every address is the proxy's: set the limit with that in mind.)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("STUDIO_SIGN_IN_FAILURES", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("STUDIO_SIGN_IN_LOCKOUT_MIN", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: one account from anywhere, or one address
+AXES_USERNAME_CALLABLE = "webapp.accounts.throttles.axes_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -207,12 +227,24 @@ AUTH_PASSWORD_VALIDATORS = [
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "webapp.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "webapp.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "webapp.api.StudioAutoSchema",
     "EXCEPTION_HANDLER": "webapp.api.exception_handler",
+    # POST /api/auth/token/ (every attempt counts, right or wrong; in each process's memory: axes, above, is the
+    # limit that all processes share).
+    "DEFAULT_THROTTLE_RATES": {"sign_in_account": "10/hour", "sign_in_address": "30/hour"},
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env_int("STUDIO_API_TOKEN_DAYS", 30)),
+    "AUTH_HEADER_PREFIX": "Token",  # `Authorization: Token <key>`, as before knox
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mini-ResEmoteNet Studio API",
@@ -224,11 +256,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several serializers have a `status` field with their own choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {"RunStatusEnum": "webapp.runs.models.Run.Status"},
+    # `<id:pk>` (webapp.ids.IdConverter): an integer of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
 }
 
 # --- Uploaded and produced files (datasets, checkpoints, exports) ------------------------------------
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"  # never served directly: downloads go through views that check the team
+# Uploads streamed to disk would otherwise take 0600/0700 from the temporary file only by chance; say it plainly.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Training arrays of dataset versions (.npz named by the version's fingerprint); safe to delete, rebuilt on demand.
 DATASET_CACHE_DIR = Path(env_str("KD_CACHE_DIR", str(VAR_DIR / "cache")))
 # The largest upload accepted; a larger one gets HTTP 413 before its body is read (webapp.system.uploads).
@@ -250,6 +287,43 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- HTTPS and browser protections ---------------------------------------------------------------------
+# STUDIO_HTTPS=true, for a Studio served over HTTPS (usually behind a reverse proxy that sets X-Forwarded-Proto):
+# HSTS for a year, HTTP redirected to HTTPS (/healthz excepted, for monitors), cookies sent over HTTPS only. Then
+# `manage.py check --deploy` reports nothing (tests/webapp/test_deploy_checks.py).
+STUDIO_HTTPS = env_bool("STUDIO_HTTPS", False)
+if STUDIO_HTTPS:
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    # HSTS preload puts the domain in the browsers' own lists, by hand and for good: its owner's call, not ours.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# The Content-Security-Policy (webapp.system.headers): pages run only the Studio's own scripts and styles, no inline
+# code (data for scripts comes through json_script). The hash is the 500 page's one inline style (it loads no file).
+STUDIO_CSP = env_bool("STUDIO_CSP", True)
+_CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'sha256-KC6Lzb2F89M5kruBf05DQgowQD77flfmGGsYCJrIC2c='",
+    "img-src": "'self' data: blob:",
+    "media-src": "'self' blob:",
+    "connect-src": "'self'",  # WebSockets to this host included (CSP 3)
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+STUDIO_CSP_POLICY = (
+    "; ".join(
+        [f"{name} {value}" for name, value in _CSP.items()] + (["upgrade-insecure-requests"] if STUDIO_HTTPS else [])
+    )
+    if STUDIO_CSP
+    else ""
+)
+
 # --- Locale ----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("STUDIO_TIME_ZONE", "UTC")
@@ -262,4 +336,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"axes": {"level": "WARNING"}},  # one INFO line per sign-in otherwise
 }

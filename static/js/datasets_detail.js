@@ -6,6 +6,11 @@
 
   const ACTIVE = new Set(["queued", "running"]);
 
+  // Each version of the lineage is indented by its depth; an inline style attribute would break the page's CSP.
+  document.querySelectorAll(".lineage-name[data-depth]").forEach((cell) => {
+    cell.style.setProperty("--depth", cell.dataset.depth);
+  });
+
   function render(element, data) {
     const bar = element.querySelector(".import-progress");
     if (bar) bar.value = data.progress;

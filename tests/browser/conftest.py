@@ -1,5 +1,6 @@
 """Playwright driving Debian's Chromium (never a downloaded browser) against the live Studio."""
 
+import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -53,3 +54,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if report.when == "call":
         item.report_call = report  # type: ignore[attr-defined]  # ours, read back by the page fixture
     return report
+
+
+def wait_for_true(page: Page, expression: str, *, timeout: float = 15.0) -> None:
+    """Poll a JavaScript expression until it is truthy. Playwright's `wait_for_function` evaluates its predicate with
+    `eval` inside the page, which the Studio's Content-Security-Policy refuses; `evaluate` is not subject to it."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:.0f} s: {expression}")
+        page.wait_for_timeout(100)

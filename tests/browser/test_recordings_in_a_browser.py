@@ -15,6 +15,7 @@ from django.conf import settings as django_settings
 from playwright.sync_api import Browser, Page, Request, Route, expect
 from pytest_django.fixtures import Settings
 
+from tests.browser.conftest import wait_for_true
 from tests.factories import PASSWORD
 from tests.live_jobs import use_live_media
 from tests.recording_files import clip
@@ -74,7 +75,7 @@ def test_it_uploads_a_clip_draws_its_timeline_live_and_reports_on_it(
     expect(page.locator("#stat-frames")).to_have_text("72 / 72")
     expect(page.locator("#track-table tbody tr")).to_have_count(1)
 
-    page.wait_for_function("document.getElementById('player') && document.getElementById('player').readyState >= 1")
+    wait_for_true(page, "document.getElementById('player') && document.getElementById('player').readyState >= 1")
     moment = page.locator(".moment").first
     moment_time = float(moment.get_attribute("data-time") or "nan")
     moment.click()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
+from tests.browser.conftest import wait_for_true
 from tests.factories import PASSWORD
 from tests.live_jobs import face_version_create, use_live_media
 from tests.review_factories import predictions_create, scoring_succeeded_create
@@ -69,7 +70,7 @@ def _shown(page: Page) -> int:
 
 
 def _wait_saved(page: Page) -> None:
-    page.wait_for_function("window.reviewer.faces.inFlight === 0", timeout=30_000)
+    wait_for_true(page, "window.reviewer.faces.inFlight === 0", timeout=30)
 
 
 def _expected(key: str, given: int) -> tuple[str, int | None]:
@@ -99,7 +100,7 @@ def test_it_reviews_fifty_faces_from_the_keyboard_alone(
     _open_reviewer(page, live_studio, version, scoring)
     page.evaluate(LATENCY_PROBE)
     # The page keeps a page of faces ahead; a robot's 40 keys a second should not outrun its first prefetch.
-    page.wait_for_function("window.reviewer.faces.done")
+    wait_for_true(page, "window.reviewer.faces.done")
 
     expected: dict[int, tuple[str, int | None]] = {}
     started = time.perf_counter()

@@ -54,7 +54,7 @@ def test_it_names_every_bad_field() -> None:
 def test_it_raises_with_the_errors_dict() -> None:
     with pytest.raises(ConfigError) as info:
         TrainConfig.from_dict({**TrainConfig().to_dict(), "batch_size": 0})
-    assert info.value.errors == {"batch_size": "must be in [1, 4096], got 0"}
+    assert info.value.errors == {"batch_size": "must be in [2, 4096], got 0"}
 
 
 def test_it_requires_a_width_only_for_any_width_students() -> None:
@@ -92,3 +92,16 @@ def test_it_reports_a_wrongly_typed_value_as_a_config_error() -> None:
 def test_it_reports_a_section_that_is_not_an_object_as_a_config_error() -> None:
     with pytest.raises(ConfigError):
         TrainConfig.from_dict({"data": "fer2013.csv"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("batch_size", 1), ("seed", 2**70), ("seed", -1), ("time_budget_s", float("inf")), ("time_budget_s", 1e9)],
+)
+def test_it_refuses_settings_that_would_fail_the_run_later(name: str, value: float) -> None:
+    """A batch of one breaks training BatchNorm; torch refuses seeds past 64 bits; 1e308 minutes is infinity."""
+    assert name in TrainConfig(**{name: value}).errors()
+
+
+def test_it_accepts_the_bounds() -> None:
+    assert TrainConfig(batch_size=2, seed=2**32 - 1, time_budget_s=7 * 24 * 3600).errors() == {}

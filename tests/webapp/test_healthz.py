@@ -1,4 +1,4 @@
-"""/healthz: the database, Redis and the live workers, as JSON, for anyone (monitors need no login)."""
+"""/healthz: ok or not for anyone (monitors need no login); the database, Redis and the live workers for members."""
 
 import time
 from typing import Any
@@ -10,11 +10,10 @@ from tests.factories import WorkerHeartbeatFactory
 from webapp.system import services
 
 
-@pytest.mark.django_db
-def test_it_reports_everything_ok_with_a_live_worker(client: Client, redis: Any) -> None:
+def test_it_reports_everything_ok_with_a_live_worker(alice_client: Client, redis: Any) -> None:
     heartbeat = WorkerHeartbeatFactory(hostname="studio@box", queues=["cpu", "gpu"], gpus=[], seen_at=time.time() - 3)
     services.worker_heartbeat_record(heartbeat=heartbeat)
-    response = client.get("/healthz")
+    response = alice_client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["ok"] is True
@@ -31,31 +30,37 @@ def test_it_reports_everything_ok_with_a_live_worker(client: Client, redis: Any)
     }
 
 
-@pytest.mark.django_db
-def test_it_says_whether_each_worker_has_a_gpu(client: Client, redis: Any) -> None:
+def test_it_says_whether_each_worker_has_a_gpu(alice_client: Client, redis: Any) -> None:
     services.worker_heartbeat_record(heartbeat=WorkerHeartbeatFactory(hostname="a@gpu", gpus=["NVIDIA H100"]))
     services.worker_heartbeat_record(heartbeat=WorkerHeartbeatFactory(hostname="b@cpu", gpus=[]))
-    items = client.get("/healthz").json()["workers"]["items"]
+    items = alice_client.get("/healthz").json()["workers"]["items"]
     assert {item["hostname"]: item["has_gpu"] for item in items} == {"a@gpu": True, "b@cpu": False}
 
 
-@pytest.mark.django_db
-def test_it_answers_503_without_a_worker(client: Client, redis: Any) -> None:
-    response = client.get("/healthz")
+def test_it_answers_503_without_a_worker(alice_client: Client, redis: Any) -> None:
+    response = alice_client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["workers"]["ok"] is False
     assert "No worker has sent a heartbeat" in response.json()["workers"]["detail"]
 
 
-@pytest.mark.django_db
-def test_it_reports_redis_down_quickly(client: Client) -> None:
+def test_it_reports_redis_down_quickly(alice_client: Client) -> None:
     with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
         started = time.monotonic()
-        response = client.get("/healthz")
+        response = alice_client.get("/healthz")
     assert time.monotonic() - started < 5
     assert response.status_code == 503
     assert response.json()["redis"]["ok"] is False
     assert response.json()["database"]["ok"] is True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("alive", [True, False])
+def test_it_tells_the_public_only_whether_all_is_well(client: Client, redis: Any, alive: bool) -> None:
+    if alive:
+        services.worker_heartbeat_record(heartbeat=WorkerHeartbeatFactory(hostname="secret-host@box"))
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == ((200, {"ok": True}) if alive else (503, {"ok": False}))
 
 
 def test_it_lets_a_heartbeat_expire(redis: Any) -> None:

@@ -48,8 +48,15 @@ def test_it_refuses_the_live_feed_to_another_team(live_studio: LiveStudio, charl
     assert refused.value.response.status_code == 403
 
 
-def test_it_lists_the_real_worker_in_healthz(live_studio: LiveStudio) -> None:
+def test_it_lists_the_real_worker_in_healthz(live_studio: LiveStudio, alice: User) -> None:
     with urllib.request.urlopen(live_studio.url + "/healthz", timeout=10) as response:
+        assert json.load(response) == {"ok": True}  # the public answer; members see the details
+    client = Client()
+    client.force_login(alice)
+    signed_in = urllib.request.Request(
+        live_studio.url + "/healthz", headers={"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    )
+    with urllib.request.urlopen(signed_in, timeout=10) as response:
         body = json.load(response)
     assert body["ok"] is True
     hostnames = [worker["hostname"] for worker in body["workers"]["items"]]

@@ -5,6 +5,8 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+EMAIL_MAX_LENGTH = 254  # EmailField's default, and the longest address SMTP allows
+
 
 class UserManager(BaseUserManager["User"]):
     """Creates users keyed by email, and finds them by email whatever its case."""
@@ -12,7 +14,13 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        """Login looks users up here: `Alice@Example.com` and `alice@example.com` are one account."""
+        """Login looks users up here: `Alice@Example.com` and `alice@example.com` are one account.
+
+        Text longer than any stored email matches no account, and is never sent to the database (a 100,000-character
+        `iexact` is a LIKE pattern that SQLite refuses with an error).
+        """
+        if username is None or len(username) > EMAIL_MAX_LENGTH:
+            raise self.model.DoesNotExist(f"no account has an email of {len(username or '')} characters")
         return self.get(email__iexact=username)
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
@@ -36,7 +44,7 @@ class User(AbstractUser):
     # ignore[assignment]: None removes AbstractUser's username field (Django's documented way), which its stubs
     # type as str.
     username = None  # type: ignore[assignment]
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField("email address", unique=True, max_length=EMAIL_MAX_LENGTH)
 
     # ignore[assignment]: our email-keyed manager replaces AbstractUser's django.contrib.auth UserManager, which its
     # stubs require there.

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from knox.models import AuthToken
 
 from webapp.accounts.models import Membership, Team, User
 
@@ -64,3 +66,10 @@ def user_is_member(*, user: AnyUser, team_id: int) -> bool:
 def user_any_exists() -> bool:
     """Whether anyone has signed up yet; with nobody, the Studio shows its first-run page."""
     return User.objects.exists()
+
+
+def api_token_list(*, user: AnyUser) -> QuerySet[AuthToken]:
+    """The user's API tokens that have not expired, newest first (each by the first characters of its key)."""
+    if not user.is_authenticated:
+        return AuthToken.objects.none()
+    return AuthToken.objects.filter(user_id=user.pk, expiry__gt=timezone.now()).order_by("-created")

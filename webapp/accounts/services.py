@@ -1,8 +1,9 @@
-"""Writes about users and teams. First-account creation lives here, used by the page and `./studio up`."""
+"""Writes about users, teams and API tokens. First-account creation lives here, used by the page and `./studio up`."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from knox.models import AuthToken
 
 from webapp.accounts.models import Membership, Team, User
 
@@ -66,3 +67,20 @@ def admin_bootstrap(*, email: str, password: str, team_name: str) -> User | None
     user = user_create(email=email, password=password, is_admin=True)
     team_create(name=team_name, owner=user)
     return user
+
+
+@transaction.atomic
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new API token for `user`, expiring after REST_KNOX's TOKEN_TTL; returns the row and the key.
+
+    Only a hash of the key is stored, so the key is shown this once and never again.
+    """
+    token, key = AuthToken.objects.create(user=user)
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_key: str) -> bool:
+    """Revoke `user`'s token whose key starts with `token_key` (as `api_token_list` shows it); False if none is."""
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    return deleted > 0

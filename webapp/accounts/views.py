@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from webapp.accounts import selectors, services
 from webapp.accounts.forms import EmailAuthenticationForm, FirstRunForm
 from webapp.accounts.middleware import TEAM_SESSION_KEY
+from webapp.ids import id_parse
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -55,9 +56,9 @@ def first_run_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def team_switch_view(request: HttpRequest) -> HttpResponse:
     """Remember which of the user's teams new objects go to; a team they are not in is refused."""
-    team_id = request.POST.get("team_id", "")
-    if team_id.isdigit() and selectors.user_is_member(user=request.user, team_id=int(team_id)):
-        request.session[TEAM_SESSION_KEY] = int(team_id)
+    team_id = id_parse(request.POST.get("team_id"))
+    if team_id is not None and selectors.user_is_member(user=request.user, team_id=team_id):
+        request.session[TEAM_SESSION_KEY] = team_id
     else:
         messages.error(request, "You are not a member of that team.")
     next_url = request.POST.get("next", "")

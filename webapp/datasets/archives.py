@@ -34,14 +34,23 @@ class ArchiveLimits:
     max_ratio: int
 
 
+# Why an archive entry is left out of the import, as the import report says it.
+NOT_AN_IMAGE = "not an image file"
+A_LINK = "a link, not a file: links are never followed"
+A_SPECIAL_FILE = "a device or pipe, not a file"
+A_REPEATED_NAME = "a second entry with this name: only the first is read"
+
+
 @dataclass
 class UploadSummary:
-    """What the checks learned: the kind of upload and, for archives, its files and the ones that are no images."""
+    """What the checks learned: the kind of upload and, for archives, its files and the entries the import leaves out
+    (`skipped`: (name, reason), at most `DatasetImport.SKIPPED_LISTED` of the `skipped_count`)."""
 
     kind: str
     members: int = 0
     unpacked_bytes: int = 0
-    not_images: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped_count: int = 0
 
 
 def upload_inspect(file: IO[bytes], *, name: str, size: int, limits: ArchiveLimits) -> UploadSummary:
@@ -85,8 +94,21 @@ class _Tally:
     def __init__(self, summary: UploadSummary, *, name: str, size: int, limits: ArchiveLimits) -> None:
         self.summary, self.name, self.limits = summary, name, limits
         self.max_bytes = min(limits.max_bytes, max(limits.max_ratio * size, _RATIO_FLOOR))
+        self.seen: set[str] = set()
+
+    def skip(self, member: str, reason: str) -> None:
+        """List an entry the import leaves out, so the report says so."""
+        summary = self.summary
+        summary.skipped_count += 1
+        if len(summary.skipped) < DatasetImport.SKIPPED_LISTED:
+            summary.skipped.append((member, reason))
 
     def add(self, member: str, unpacked: int) -> None:
+        """Count a regular file; a repeated name is listed as skipped (kdcore reads the first entry of a name)."""
+        if member in self.seen:
+            self.skip(member, A_REPEATED_NAME)
+            return
+        self.seen.add(member)
         summary = self.summary
         summary.members += 1
         summary.unpacked_bytes += unpacked
@@ -97,8 +119,8 @@ class _Tally:
                 f"{self.name} unpacks to more than {self.max_bytes / _MB:,.0f} MB (at most "
                 f"{self.limits.max_bytes / _MB:,.0f} MB and {self.limits.max_ratio}x its size are allowed)"
             )
-        if not _is_image(member) and len(summary.not_images) < DatasetImport.SKIPPED_LISTED:
-            summary.not_images.append(member)
+        if not _is_image(member):
+            self.skip(member, NOT_AN_IMAGE)
 
     def finish(self) -> UploadSummary:
         if self.summary.members == 0:
@@ -123,7 +145,11 @@ def _inspect_zip(file: IO[bytes], *, name: str, size: int, limits: ArchiveLimits
         raise _invalid(f"{name} is not a readable zip archive ({error})") from None
     for info in infos:
         member = check_member_name(info.filename)
-        if info.is_dir() or stat.S_ISLNK(info.external_attr >> 16):
+        if info.is_dir():
+            continue
+        mode = info.external_attr >> 16  # Unix mode bits, when the zip was made on Unix; 0 otherwise
+        if stat.S_ISLNK(mode) or (stat.S_IFMT(mode) and not stat.S_ISREG(mode)):
+            tally.skip(member, A_LINK if stat.S_ISLNK(mode) else A_SPECIAL_FILE)
             continue
         if info.flag_bits & 0x1:
             raise _invalid(f"{name} holds an encrypted file ({member}); upload an archive without a password")
@@ -158,4 +184,8 @@ def _walk_tar(archive: tarfile.TarFile, tally: _Tally) -> None:
         member = check_member_name(info.name)
         if info.isreg():
             tally.add(member, info.size)
+        elif info.issym() or info.islnk():
+            tally.skip(member, A_LINK)
+        elif not info.isdir():
+            tally.skip(member, A_SPECIAL_FILE)
         archive.members.clear()  # type: ignore[attr-defined]  # the list getmembers() returns; typeshed omits it

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES
+from webapp.datasets.models import CLASS_NAMES, DESCRIPTION_MAX_LENGTH, SPLIT_NAMES
 
 ACCEPTED = ".csv,.zip,.tar,.tgz,.gz,.bz2,.xz"
 FILE_HELP = (
@@ -21,7 +21,7 @@ class DatasetUploadForm(VersionUploadForm):
     """A new dataset: its name, and the file of its first version."""
 
     name = forms.CharField(label="Name", max_length=100, help_text="Unique within your team, e.g. FER2013.")
-    description = forms.CharField(label="Description", required=False, max_length=2000)
+    description = forms.CharField(label="Description", required=False, max_length=DESCRIPTION_MAX_LENGTH)
 
     field_order = ("name", "file", "description")
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -48,11 +49,17 @@ def upload_path(instance: "DatasetImport", filename: str) -> str:
     return f"uploads/{instance.team_id}/{uuid.uuid4().hex}/{get_valid_filename(PurePosixPath(filename).name)}"
 
 
+DESCRIPTION_MAX_LENGTH = 2000
+
+
 class Dataset(TeamOwned):
     """A named collection of faces that grows by versions: v1 from an upload, later ones from uploads or relabels."""
 
     name = models.CharField(max_length=100)
-    description = models.TextField(blank=True)
+    # TextField's max_length only sizes form widgets; the validator is what full_clean() (every service) enforces.
+    description = models.TextField(
+        blank=True, max_length=DESCRIPTION_MAX_LENGTH, validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -9,8 +9,8 @@ app_name = "datasets"
 urlpatterns = [
     path("", views.dataset_list_view, name="list"),
     path("upload/", views.dataset_upload_view, name="upload"),
-    path("<int:pk>/", views.dataset_detail_view, name="detail"),
-    path("<int:pk>/upload/", views.dataset_version_upload_view, name="version_upload"),
-    path("<int:pk>/versions/<int:number>/", views.dataset_version_view, name="version"),
-    path("imports/<int:pk>/retry/", views.dataset_import_retry_view, name="import_retry"),
+    path("<id:pk>/", views.dataset_detail_view, name="detail"),
+    path("<id:pk>/upload/", views.dataset_version_upload_view, name="version_upload"),
+    path("<id:pk>/versions/<id:number>/", views.dataset_version_view, name="version"),
+    path("imports/<id:pk>/retry/", views.dataset_import_retry_view, name="import_retry"),
 ]

@@ -20,6 +20,7 @@ from webapp.accounts.requests import SignedInHttpRequest
 from webapp.datasets import selectors, services
 from webapp.datasets.forms import DatasetUploadForm, GalleryFilterForm, VersionUploadForm
 from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES, Dataset, DatasetImport, DatasetVersion
+from webapp.ids import int_parse
 from webapp.system.uploads import request_too_large, upload_limit_bytes
 
 GALLERY_PAGE_SIZE = 120
@@ -106,9 +107,9 @@ def _diff(request: HttpRequest, versions: list[DatasetVersion]) -> selectors.Ver
     newest = max(by_number.values(), key=lambda version: version.number)
     parent = by_number.get(newest.parent.number) if newest.parent else None
     default_from = parent or max((v for v in versions if v is not newest), key=lambda version: version.number)
-    wanted_from, wanted_to = request.GET.get("from", ""), request.GET.get("to", "")
-    base = by_number.get(int(wanted_from)) if wanted_from.isdigit() else None
-    other = by_number.get(int(wanted_to)) if wanted_to.isdigit() else None
+    wanted_from, wanted_to = int_parse(request.GET.get("from")), int_parse(request.GET.get("to"))
+    base = by_number.get(wanted_from) if wanted_from is not None else None
+    other = by_number.get(wanted_to) if wanted_to is not None else None
     return selectors.dataset_version_diff(base=base or default_from, other=other or newest)
 
 

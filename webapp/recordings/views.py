@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from webapp.ids import id_parse
 from webapp.recordings import selectors, services, storage
 from webapp.recordings.apis.analyses import report_data
 from webapp.recordings.models import CLASS_NAMES, Analysis, Recording
@@ -41,8 +42,8 @@ def recording_list_view(request: HttpRequest) -> HttpResponse:
 
 def _chosen_analysis(request: HttpRequest, recording: Recording) -> Analysis | None:
     analyses = list(recording.analyses.all())
-    wanted = request.GET.get("analysis", "")
-    chosen = next((a for a in analyses if wanted.isascii() and wanted.isdigit() and a.pk == int(wanted)), None)
+    wanted = id_parse(request.GET.get("analysis"))
+    chosen = next((a for a in analyses if a.pk == wanted), None)
     return chosen or (analyses[0] if analyses else None)
 
 

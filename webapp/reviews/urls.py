@@ -8,5 +8,5 @@ app_name = "reviews"
 
 urlpatterns = [
     path("review/", views.review_index_view, name="index"),
-    path("review/versions/<int:pk>/", views.reviewer_view, name="reviewer"),
+    path("review/versions/<id:pk>/", views.reviewer_view, name="reviewer"),
 ]

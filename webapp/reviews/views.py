@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from webapp.accounts.requests import SignedInHttpRequest
 from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES, DatasetVersion
+from webapp.ids import id_parse
 from webapp.reviews import selectors
 from webapp.reviews.forms import FaceFilterForm, ScoringForm
 from webapp.reviews.models import LabelScoring
@@ -82,14 +83,14 @@ def review_index_view(request: SignedInHttpRequest) -> HttpResponse:
 
 def _source(request: HttpRequest, version: DatasetVersion) -> tuple[LabelScoring | None, Run | None]:
     """The scoring (`?scoring=`) or job (`?run=`) that ranks the faces; either must be of this version, else 404."""
-    scoring_id, run_id = request.GET.get("scoring", ""), request.GET.get("run", "")
-    if scoring_id.isdigit() and len(scoring_id) < 19:
-        scoring = selectors.scoring_get(user=request.user, scoring_id=int(scoring_id))
+    scoring_id, run_id = id_parse(request.GET.get("scoring")), id_parse(request.GET.get("run"))
+    if scoring_id is not None:
+        scoring = selectors.scoring_get(user=request.user, scoring_id=scoring_id)
         if scoring.version_id != version.pk:
             raise Http404(f"Label scoring #{scoring.pk} scored another version.")
         return scoring, None
-    if run_id.isdigit() and len(run_id) < 19:
-        run = run_selectors.run_get(user=request.user, run_id=int(run_id))
+    if run_id is not None:
+        run = run_selectors.run_get(user=request.user, run_id=run_id)
         if run.dataset_version_id != version.pk:
             raise Http404(f"Job #{run.pk} was evaluated on another version.")
         return None, run

@@ -3,7 +3,7 @@
 Watch `/ws/runs/<id>/` for `run.status`, `run.epoch` and (throttled) `run.progress` events.
 """
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import FileResponse
@@ -15,9 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kdcore.config import BATCH_SIZE_RANGE, EPOCHS_RANGE, SEED_RANGE, TIME_BUDGET_MAX_S
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.requests import SignedInRequest
+from webapp.api import IdField, StatedRangeFloatField, StatedRangeIntegerField
 from webapp.datasets.models import DatasetVersion
+from webapp.ids import id_list_parse
 from webapp.runs import selectors, services
 from webapp.runs.configs import DEFAULTS, DEVICE_CHOICES, INPUT_SIZE_CHOICES, MODEL_CHOICES
 from webapp.runs.models import Run
@@ -25,6 +28,8 @@ from webapp.runs.payloads import run_compare_data, run_detail_data
 from webapp.runs.serializers import RunDetailSerializer, RunSerializer, run_payload
 
 M = TypeVar("M", bound=Model)
+_ONLY_WITH_TEACHER = "Only with a teacher (default {}); refused without one."
+_NO_TEACHER = "This applies only to a distillation: name a teacher, or leave it out."
 
 
 class RunListApi(APIView):
@@ -32,7 +37,7 @@ class RunListApi(APIView):
 
     @extend_schema(responses=RunSerializer(many=True))
     def get(self, request: Request) -> Response:
-        positions = selectors.run_queue_positions()
+        positions = selectors.run_queue_positions(user=request.user)
         runs = selectors.run_list(user=request.user, limit=200)
         return Response([run_payload(run, position=positions.get(run.pk)) for run in runs])
 
@@ -55,22 +60,41 @@ class RunCreateApi(APIView):
     """
 
     class InputSerializer(serializers.Serializer):
-        team = serializers.IntegerField(required=False, help_text="One of your teams; default: your first.")
-        dataset_version = serializers.IntegerField()
-        teacher = serializers.IntegerField(required=False, allow_null=True, help_text="Job to distil from")
+        # The schema states kdcore's ranges; kdcore judges every value, and the rules between fields, all at once.
+        team = IdField(required=False, help_text="One of your teams; default: your first.")
+        dataset_version = IdField()
+        teacher = IdField(required=False, allow_null=True, help_text="Job to distil from")
         model = serializers.ChoiceField(MODEL_CHOICES, default=DEFAULTS["model"])
         width_mult = serializers.FloatField(required=False, allow_null=True, help_text="Only for any width")
-        temperature = serializers.FloatField(default=DEFAULTS["temperature"], help_text="T, with a teacher")
-        alpha = serializers.FloatField(default=DEFAULTS["alpha"], help_text="α: weight of the KD term")
-        epochs = serializers.IntegerField(default=DEFAULTS["epochs"])
-        batch_size = serializers.IntegerField(default=DEFAULTS["batch_size"])
+        temperature = serializers.FloatField(
+            required=False, help_text=_ONLY_WITH_TEACHER.format(DEFAULTS["temperature"])
+        )
+        alpha = serializers.FloatField(
+            required=False, help_text="α: weight of the KD term. " + _ONLY_WITH_TEACHER.format(DEFAULTS["alpha"])
+        )
+        epochs = StatedRangeIntegerField(default=DEFAULTS["epochs"], low=EPOCHS_RANGE[0], high=EPOCHS_RANGE[1])
+        batch_size = StatedRangeIntegerField(
+            default=DEFAULTS["batch_size"], low=BATCH_SIZE_RANGE[0], high=BATCH_SIZE_RANGE[1]
+        )
         lr = serializers.FloatField(default=DEFAULTS["lr"])
-        seed = serializers.IntegerField(default=DEFAULTS["seed"])
+        seed = StatedRangeIntegerField(default=DEFAULTS["seed"], low=SEED_RANGE[0], high=SEED_RANGE[1])
         device = serializers.ChoiceField(DEVICE_CHOICES, default=DEFAULTS["device"])
         input_size = serializers.ChoiceField(INPUT_SIZE_CHOICES, default=DEFAULTS["input_size"])
-        time_limit_min = serializers.FloatField(
-            required=False, allow_null=True, help_text="Plan as many epochs as fit in this many minutes"
+        time_limit_min = StatedRangeFloatField(
+            required=False,
+            allow_null=True,
+            low=0,
+            high=TIME_BUDGET_MAX_S / 60,
+            help_text="Plan as many epochs as fit in this many minutes (at most a week)",
         )
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            """T and α only shape a distillation: given without a teacher, they are refused, not silently dropped."""
+            if attrs.get("teacher") is None:
+                ignored = [name for name in ("temperature", "alpha") if name in attrs]
+                if ignored:
+                    raise ValidationError({name: [_NO_TEACHER] for name in ignored})
+            return attrs
 
     @extend_schema(request=InputSerializer, responses={201: RunDetailSerializer})
     def post(self, request: SignedInRequest) -> Response:
@@ -169,6 +193,6 @@ class RunCompareApi(APIView):
         responses=RunDetailSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        ids = [int(part) for part in request.query_params.get("ids", "").split(",") if part.strip().isdigit()]
+        ids = id_list_parse(request.query_params.get("ids", "").split(","))
         runs = selectors.run_compare_list(user=request.user, run_ids=ids)
         return Response(run_compare_data(runs))

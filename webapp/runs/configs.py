@@ -75,7 +75,7 @@ _FIELD_NAMES = {
 # Messages whose kdcore wording speaks of settings the form does not show (seconds, model names).
 _PLAIN_MESSAGES = {
     "width_mult": "Width must be more than 0 and at most 1 (the fraction of the teacher's channels it keeps).",
-    "time_budget_s": "The time limit cannot be negative: leave it empty for no limit.",
+    "time_budget_s": "The time limit must be between 0 and 10,080 minutes (a week): leave it empty for no limit.",
 }
 # "must be in [1, 1000], got 0": kdcore's interval notation, with the value it was given when it says so.
 _RANGE = re.compile(r"^must be in ([\[(])([^,]+), ([^\])]+)([\])])(?:, got (\S+))?$")

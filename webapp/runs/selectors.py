@@ -45,29 +45,34 @@ def run_epochs(*, run: Run) -> list[dict[str, Any]]:
     return list(run.epochs.order_by("epoch").values_list("event", flat=True))
 
 
-def run_queue_positions() -> dict[int, int]:
-    """Queued job id → its place in its queue (1 = next), counting every team's jobs, oldest first."""
-    queued = Run.objects.filter(status=Run.Status.QUEUED).order_by("id").values_list("id", "queue")
-    seen: dict[str, int] = {}
+def run_queue_positions(*, user: AnyUser) -> dict[int, int]:
+    """Queued job id → its place in its queue (1 = next) for the user's teams' jobs, oldest first.
+
+    A place counts only the same team's jobs ahead of it: another team's jobs are none of its business (their count
+    would tell how busy that team is), so place 1 means "your team's next", not "the Studio's next".
+    """
+    queued = team_scope(Run.objects.filter(status=Run.Status.QUEUED), user=user).order_by("id")
+    seen: dict[tuple[int, str], int] = {}
     positions = {}
-    for run_id, queue in queued:
-        seen[queue] = seen.get(queue, 0) + 1
-        positions[run_id] = seen[queue]
+    for run_id, team_id, queue in queued.values_list("id", "team_id", "queue"):
+        seen[team_id, queue] = seen.get((team_id, queue), 0) + 1
+        positions[run_id] = seen[team_id, queue]
     return positions
 
 
 def run_queue_list(*, user: AnyUser) -> list[tuple[Run, int | None]]:
     """The user's teams' active jobs in the order they run: running ones, then queued ones by place (1 = next)."""
-    positions = run_queue_positions()
+    positions = run_queue_positions(user=user)
     rows = [(run, positions.get(run.pk)) for run in run_list(user=user).filter(status__in=Run.ACTIVE)]
     return sorted(rows, key=lambda row: (row[1] is not None, row[1] or 0, row[0].pk))
 
 
 def run_queue_position(*, run: Run) -> int | None:
-    """One queued job's place in its queue (1 = next); None once it left the queue."""
+    """One queued job's place among its team's jobs in its queue (1 = next); None once it left the queue."""
     if run.status != Run.Status.QUEUED:
         return None
-    return Run.objects.filter(status=Run.Status.QUEUED, queue=run.queue, pk__lt=run.pk).count() + 1
+    ahead = Run.objects.filter(status=Run.Status.QUEUED, team_id=run.team_id, queue=run.queue, pk__lt=run.pk)
+    return ahead.count() + 1
 
 
 def run_teacher_choices(*, team: Team | None) -> QuerySet[Run]:

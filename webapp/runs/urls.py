@@ -8,9 +8,9 @@ app_name = "runs"
 
 urlpatterns = [
     path("jobs/", views.run_list_view, name="index"),
-    path("jobs/<int:pk>/", views.run_detail_view, name="detail"),
-    path("jobs/<int:pk>/cancel/", views.run_cancel_view, name="cancel"),
-    path("jobs/<int:pk>/retry/", views.run_retry_view, name="retry"),
+    path("jobs/<id:pk>/", views.run_detail_view, name="detail"),
+    path("jobs/<id:pk>/cancel/", views.run_cancel_view, name="cancel"),
+    path("jobs/<id:pk>/retry/", views.run_retry_view, name="retry"),
     path("models/", views.model_list_view, name="models"),
     path("models/compare/", views.run_compare_view, name="compare"),
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from webapp.accounts.requests import SignedInHttpRequest
+from webapp.ids import id_list_parse, id_parse
 from webapp.runs import selectors, services
 from webapp.runs.configs import settings_of
 from webapp.runs.forms import RunForm
@@ -19,10 +20,10 @@ from webapp.system import selectors as system_selectors
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
     """Prefill the form from `?from=<job id>` ("edit and resubmit"), else kdcore's defaults."""
-    source = request.GET.get("from", "")
-    if not source.isdigit():
+    source = id_parse(request.GET.get("from"))
+    if source is None:
         return {}
-    run = selectors.run_get(user=request.user, run_id=int(source))
+    run = selectors.run_get(user=request.user, run_id=source)
     return {**settings_of(run.config), "dataset_version": run.dataset_version_id, "teacher": run.teacher_id}
 
 
@@ -43,7 +44,7 @@ def run_list_view(request: SignedInHttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Job #{run.pk} is queued.")
             return redirect("runs:detail", pk=run.pk)
-    positions = selectors.run_queue_positions()
+    positions = selectors.run_queue_positions(user=request.user)
     rows = [(run, positions.get(run.pk)) for run in selectors.run_list(user=request.user, limit=100)]
     context = {
         "form": form,
@@ -95,6 +96,6 @@ def model_list_view(request: HttpRequest) -> HttpResponse:
 
 def run_compare_view(request: HttpRequest) -> HttpResponse:
     """Two or more jobs side by side: curves overlaid, accuracy, per-class F1, confusion, size and latency."""
-    ids = [int(value) for value in request.GET.getlist("runs") if value.isdigit()]
+    ids = id_list_parse(request.GET.getlist("runs"))
     runs = selectors.run_compare_list(user=request.user, run_ids=ids)
     return render(request, "runs/compare.html", {"runs": runs, **compare_context(runs)})

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.middleware import TEAM_SESSION_KEY
 from webapp.accounts.requests import SignedInRequest
+from webapp.api import IdField
 from webapp.system import selectors, services
 from webapp.system.serializers import PingSerializer, ping_payload
 
@@ -29,7 +30,7 @@ class PingCreateApi(APIView):
     """
 
     class InputSerializer(serializers.Serializer):
-        team = serializers.IntegerField(
+        team = IdField(
             required=False, help_text="One of your teams; default: the team chosen in the page header, else your first."
         )
 

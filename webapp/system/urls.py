@@ -12,7 +12,7 @@ SECTIONS: dict[str, str] = {}
 
 urlpatterns = [
     path("status/", views.status_view, name="status"),
-    path("status/pings/<int:pk>/", views.ping_detail_view, name="ping_detail"),
+    path("status/pings/<id:pk>/", views.ping_detail_view, name="ping_detail"),
     *(
         path(f"{slug}/", views.section_view, {"template_name": template}, name=slug)
         for slug, template in SECTIONS.items()

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found
 
 from webapp.system import selectors
 
@@ -11,9 +12,11 @@ from webapp.system import selectors
 @login_not_required
 @never_cache
 def healthz_view(request: HttpRequest) -> JsonResponse:
-    """Database, Redis and live workers as JSON; 503 until all are fine. Public, for monitors and scripts."""
+    """`{"ok": true}` (200) or `{"ok": false}` (503): public, for monitors. Signed-in users also get the database, Redis
+    and the live workers (host names, queues, GPUs), which are nobody else's business."""
     health = selectors.health_get()
-    return JsonResponse(health.as_dict(), status=200 if health.ok else 503)
+    body = health.as_dict() if request.user.is_authenticated else {"ok": health.ok}
+    return JsonResponse(body, status=200 if health.ok else 503)
 
 
 def status_view(request: HttpRequest) -> HttpResponse:
@@ -30,3 +33,10 @@ def ping_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def section_view(request: HttpRequest, template_name: str) -> HttpResponse:
     """A section whose feature has not arrived yet: an honest empty state, no fake buttons."""
     return render(request, template_name)
+
+
+def not_found_view(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for a URL nothing serves: JSON under /api/ (as every API answer), the 404 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

@@ -10,7 +10,7 @@ import stat
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -86,27 +86,38 @@ def iter_directory(root: Path) -> Generator[Member, None, None]:
 
 
 def iter_zip(path: Path) -> Generator[Member, None, None]:
-    """Regular files of a zip in sorted name order; directories and symlink entries are ignored."""
+    """Regular files of a zip in sorted name order; directories and symlink entries are ignored, and of several
+    entries with one name only the first stored is read (the Studio's upload check lists the others as skipped)."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise DatasetError(f"{path.name} is not a readable zip archive ({exc})") from exc
     with archive:
-        infos = sorted((info for info in archive.infolist() if _is_zip_file(info)), key=lambda info: info.filename)
+        first = _first_of_each_name(info for info in archive.infolist() if _is_zip_file(info))
+        infos = sorted(first, key=lambda info: info.filename)
         names = [safe_name(info.filename) for info in infos]
         for index, (info, name) in enumerate(zip(infos, names, strict=True), start=1):
             yield Member(name, info.file_size, partial(archive.read, info), index, len(infos))
 
 
 def _is_zip_file(info: zipfile.ZipInfo) -> bool:
-    mode = info.external_attr >> 16
-    return not info.is_dir() and not stat.S_ISLNK(mode)
+    mode = info.external_attr >> 16  # Unix mode bits when made on Unix, else 0 (a plain file)
+    return not info.is_dir() and (stat.S_IFMT(mode) == 0 or stat.S_ISREG(mode))
+
+
+def _first_of_each_name(infos: Iterable[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    """The first entry stored under each name: a repeated name would otherwise replace an image already read."""
+    first: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        first.setdefault(info.filename, info)
+    return list(first.values())
 
 
 def iter_tar(path: Path) -> Generator[Member, None, None]:
     """Regular files of a tar (plain, .gz, .bz2, .xz) in stored order, streamed in one pass.
 
     Links, devices and FIFOs are ignored: only regular members carry image bytes, and a link could point anywhere.
+    Of several members with one name only the first is read, as for zips.
     Progress is in compressed bytes, the only total known before the stream ends.
     """
     total = path.stat().st_size
@@ -119,9 +130,11 @@ def iter_tar(path: Path) -> Generator[Member, None, None]:
 
 
 def _tar_members(archive: tarfile.TarFile, position: Callable[[], int], total: int) -> Generator[Member, None, None]:
+    seen: set[str] = set()
     for info in archive:
         name = safe_name(info.name)
-        if info.isreg():
+        if info.isreg() and name not in seen:
+            seen.add(name)
             yield Member(name, info.size, partial(_read_tar_member, archive, info), position(), total)
 
 

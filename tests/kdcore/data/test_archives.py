@@ -2,6 +2,8 @@
 
 import io
 import tarfile
+import warnings
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -131,3 +133,30 @@ def test_it_reports_progress_ending_at_the_total(write_tar: Callable[..., Path],
     read_faces(path, progress=lambda done, total: calls.append((done, total)))
 
     assert calls[-1] == (path.stat().st_size, path.stat().st_size)
+
+
+def test_it_reads_the_first_entry_of_a_repeated_name(tmp_path: Path, image_bytes: Callable[..., bytes]) -> None:
+    """A later entry never replaces an image already read (the Studio's upload check lists it as skipped)."""
+    zip_path, tar_path = tmp_path / "twice.zip", tmp_path / "twice.tar"
+    first, second = image_bytes(1), image_bytes(200)
+    with zipfile.ZipFile(zip_path, "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": the point of the test
+        archive.writestr("happy/a.png", first)
+        archive.writestr("happy/a.png", second)
+    with tarfile.open(tar_path, "w") as archive:
+        for data in (first, second):
+            info = tarfile.TarInfo("happy/a.png")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    only_first = read_faces(_single(tmp_path, first))
+    for path in (zip_path, tar_path):
+        arrays = read_faces(path)
+        assert arrays.names == ["happy/a.png"]
+        assert (arrays.images == only_first.images).all()
+
+
+def _single(tmp_path: Path, data: bytes) -> Path:
+    folder = tmp_path / "single" / "happy"
+    folder.mkdir(parents=True)
+    (folder / "a.png").write_bytes(data)
+    return folder.parent

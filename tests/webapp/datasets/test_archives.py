@@ -1,6 +1,9 @@
 """The upload checks in the web process: kinds, unsafe paths, bombs, limits and empty archives, from names alone."""
 
 import io
+import stat
+import tarfile
+import warnings
 import zipfile
 
 import pytest
@@ -26,7 +29,7 @@ def test_it_accepts_a_zip_and_lists_files_that_are_no_images() -> None:
     summary = _inspect(zip_bytes(EMOTION_FILES))
     assert summary.kind == "zip"
     assert summary.members == len(EMOTION_FILES)
-    assert summary.not_images == ["faces/README.txt"]
+    assert summary.skipped == [("faces/README.txt", "not an image file")]
 
 
 @pytest.mark.parametrize("mode", ["w", "w:gz", "w:bz2", "w:xz"])
@@ -41,7 +44,7 @@ def test_it_accepts_a_csv_by_its_name() -> None:
 
 def test_it_leaves_raf_db_label_files_and_hidden_files_off_the_skipped_list() -> None:
     files = {"b/EmoLabel/list_patition_label.txt": b"x", "b/.DS_Store": b"x", "__MACOSX/._a.jpg": b"x"}
-    assert _inspect(zip_bytes({**files, "b/Image/aligned/a.jpg": b"x"})).not_images == []
+    assert _inspect(zip_bytes({**files, "b/Image/aligned/a.jpg": b"x"})).skipped == []
 
 
 @pytest.mark.parametrize("unsafe", ["../evil.png", "faces/../../evil.png", "/etc/passwd", "C:/evil.png", "..\\x.png"])
@@ -114,3 +117,52 @@ def test_it_refuses_encrypted_zip_members() -> None:
         position = data.index(signature) + offset
         data[position] |= 0x1
     assert "encrypted" in _refusal(bytes(data))
+
+
+def _tar_with_specials() -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        data = face_png(1)
+        for name in ("faces/happy/a.png", "faces/happy/a.png"):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+        for name, kind in [
+            ("faces/happy/sym.png", tarfile.SYMTYPE),
+            ("faces/happy/hard.png", tarfile.LNKTYPE),
+            ("faces/dev", tarfile.CHRTYPE),
+            ("faces/fifo", tarfile.FIFOTYPE),
+        ]:
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname = kind, "faces/happy/a.png"
+            archive.addfile(info)
+    return buffer.getvalue()
+
+
+def test_it_lists_links_devices_and_repeated_names_of_a_tar_as_skipped() -> None:
+    summary = _inspect(_tar_with_specials(), name="faces.tar")
+    assert summary.members == 1
+    assert summary.skipped == [
+        ("faces/happy/a.png", "a second entry with this name: only the first is read"),
+        ("faces/happy/sym.png", "a link, not a file: links are never followed"),
+        ("faces/happy/hard.png", "a link, not a file: links are never followed"),
+        ("faces/dev", "a device or pipe, not a file"),
+        ("faces/fifo", "a device or pipe, not a file"),
+    ]
+    assert summary.skipped_count == 5
+
+
+def test_it_lists_symlinks_and_repeated_names_of_a_zip_as_skipped() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": the point of the test
+        archive.writestr("faces/happy/a.png", face_png(1))
+        archive.writestr("faces/happy/a.png", face_png(2))
+        link = zipfile.ZipInfo("faces/happy/link.png")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "a.png")
+    summary = _inspect(buffer.getvalue())
+    assert summary.skipped == [
+        ("faces/happy/a.png", "a second entry with this name: only the first is read"),
+        ("faces/happy/link.png", "a link, not a file: links are never followed"),
+    ]

@@ -6,12 +6,14 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from rest_framework.test import APIClient
 
 from tests.dataset_factories import DatasetFactory
 from tests.dataset_files import emotion_zip, fer_csv, tar_bytes, uploaded, zip_bytes
 from webapp.accounts.models import Team
+from webapp.datasets import services
 from webapp.datasets.models import Dataset, DatasetImport
 
 pytestmark = pytest.mark.usefixtures("media_root", "enqueued")
@@ -123,3 +125,15 @@ def test_it_hides_another_teams_dataset_from_version_uploads(charlie_api: APICli
 def test_it_refuses_anonymous_uploads() -> None:
     response = APIClient().post("/api/datasets/upload/", {"name": "x", "file": uploaded("a.zip", emotion_zip())})
     assert response.status_code == 401
+
+
+def test_it_refuses_a_2_mb_description(alice_api: APIClient, team: Team) -> None:
+    response = _upload(alice_api, "faces.zip", emotion_zip(), description="x" * 2_000_000)
+    assert response.status_code == 400
+    assert response.json() == {"description": ["Ensure this field has no more than 2000 characters."]}
+    assert not Dataset.objects.exists()
+
+
+def test_the_model_refuses_a_long_description_whoever_creates_it(team: Team) -> None:
+    with pytest.raises(ValidationError, match="at most 2000 characters"):
+        services.dataset_create(team=team, user=None, name="Long", description="x" * 2001)

@@ -147,20 +147,20 @@ def test_it_refuses_to_retry_an_active_job(alice_api: APIClient, team: Team) -> 
     assert alice_api.post(f"/api/runs/{run.pk}/retry/").status_code == 400
 
 
-def test_it_numbers_each_queued_job_by_its_place_in_its_queue(
+def test_it_numbers_each_queued_job_by_its_place_among_its_teams_jobs_in_its_queue(
     alice_api: APIClient, team: Team, other_team: Team
 ) -> None:
     first = RunFactory(team=team, queue=Run.Queue.GPU)
-    RunFactory(team=other_team, queue=Run.Queue.GPU)  # another team's job still waits ahead of ours
+    RunFactory(team=other_team, queue=Run.Queue.GPU)  # another team's job is not counted: its activity is its own
     third = RunFactory(team=team, queue=Run.Queue.GPU)
     cpu = RunFactory(team=team, queue=Run.Queue.CPU)
     now = timezone.now()
     running = RunFactory(team=team, status=Run.Status.RUNNING, started_at=now, heartbeat_at=now, worker_hostname="w")
     positions = {item["id"]: item["queue_position"] for item in alice_api.get("/api/runs/").json()}
-    assert positions == {first.pk: 1, third.pk: 3, cpu.pk: 1, running.pk: None}
+    assert positions == {first.pk: 1, third.pk: 2, cpu.pk: 1, running.pk: None}
     queue = [item["id"] for item in alice_api.get("/api/runs/queue/").json()]
     assert queue == [running.pk, first.pk, cpu.pk, third.pk]
-    assert alice_api.get(f"/api/runs/{third.pk}/").json()["queue_position"] == 3
+    assert alice_api.get(f"/api/runs/{third.pk}/").json()["queue_position"] == 2
 
 
 def test_it_never_changes_a_job_when_it_is_read(alice_api: APIClient, team: Team) -> None:

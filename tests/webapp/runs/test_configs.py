@@ -50,7 +50,7 @@ def test_it_puts_kdcores_messages_next_to_the_form_fields() -> None:
     assert errors["alpha"] == ["α must be between 0 and 1; you entered 1.5."]
     assert errors["temperature"] == ["Temperature T must be between 0.5 and 20; you entered 50."]
     assert errors["epochs"] == ["Epochs must be between 1 and 1,000; you entered 0."]
-    assert errors["batch_size"] == ["Batch size must be between 1 and 4,096; you entered 0."]
+    assert errors["batch_size"] == ["Batch size must be between 2 and 4,096; you entered 0."]
     assert errors["lr"] == ["Learning rate must be more than 0 and at most 10; you entered -1."]
 
 
@@ -99,4 +99,5 @@ def test_no_time_limit_means_every_epoch_runs() -> None:
 def test_a_bad_input_size_or_time_limit_shows_on_its_field() -> None:
     errors = _errors(input_size=8, time_limit_min=-5.0)
     assert errors["input_size"] == ["Input size must be between 32 and 256; you entered 8."]
-    assert errors["time_limit_min"] == ["The time limit cannot be negative: leave it empty for no limit."]
+    week = "The time limit must be between 0 and 10,080 minutes (a week): leave it empty for no limit."
+    assert errors["time_limit_min"] == [week]

@@ -145,7 +145,7 @@ def test_it_names_every_problem_of_the_form_in_one_round(alice_client: Client, t
     assert response.context["form"].errors == {
         "dataset_version": ["Pick the dataset version to train on."],
         "epochs": ["Epochs must be between 1 and 1,000; you entered 0."],
-        "batch_size": ["Batch size must be between 1 and 4,096; you entered 0."],
+        "batch_size": ["Batch size must be between 2 and 4,096; you entered 0."],
         "lr": ["Learning rate must be more than 0 and at most 10; you entered -1."],
     }
     assert "[1, 1000]" not in response.content.decode()

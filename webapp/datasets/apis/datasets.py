@@ -17,7 +17,9 @@ from rest_framework.views import APIView
 
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.requests import SignedInRequest
+from webapp.api import IdField
 from webapp.datasets import selectors, services
+from webapp.datasets.models import DESCRIPTION_MAX_LENGTH
 from webapp.datasets.serializers import DatasetImportOutputSerializer, DatasetOutputSerializer, dataset_import_payload
 from webapp.system.uploads import upload_size_check
 
@@ -60,8 +62,10 @@ class DatasetUploadApi(_UploadApi):
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100)
         file = serializers.FileField(help_text=".csv, .zip, .tar, .tar.gz, .tar.bz2 or .tar.xz")
-        description = serializers.CharField(required=False, default="", allow_blank=True)
-        team = serializers.IntegerField(required=False, help_text="One of your teams; default: your current one.")
+        description = serializers.CharField(
+            required=False, default="", allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH
+        )
+        team = IdField(required=False, help_text="One of your teams; default: your current one.")
         image_size = serializers.IntegerField(min_value=16, max_value=256, default=48, help_text=_IMAGE_SIZE_HELP)
 
     @extend_schema(

@@ -82,8 +82,8 @@ def _import_new(
     dataset_import = DatasetImport(
         team=dataset.team, dataset=dataset, created_by=user, original_name=name[:255], size_bytes=upload.size or 0,
         kind=summary.kind, image_size=image_size, message="Waiting for a worker",
-        skipped=[{"name": member, "reason": "not an image file"} for member in summary.not_images],
-        skipped_count=len(summary.not_images),
+        skipped=[{"name": member, "reason": reason} for member, reason in summary.skipped],
+        skipped_count=summary.skipped_count,
     )  # fmt: skip
     upload.seek(0)
     dataset_import.upload.save(name, upload, save=False)

@@ -20,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.requests import SignedInRequest
+from webapp.api import IdField
+from webapp.ids import int_parse
 from webapp.recordings import reports, selectors, services
 from webapp.recordings.models import Analysis
 from webapp.recordings.serializers import AnalysisSerializer, ShareLinkSerializer, analysis_payload
@@ -35,7 +37,7 @@ class AnalysisCreateApi(APIView):
     """Analyse a recording with a finished job's model (`model_run`), or the built-in Student B (null)."""
 
     class InputSerializer(serializers.Serializer):
-        model_run = serializers.IntegerField(required=False, allow_null=True, default=None)
+        model_run = IdField(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses={201: AnalysisSerializer})
     def post(self, request: SignedInRequest, pk: int) -> Response:
@@ -114,8 +116,7 @@ class AnalysisReportApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         analysis = selectors.analysis_get(user=request.user, analysis_id=pk)
-        track = request.query_params.get("track", "")
-        return Response(report_data(analysis, track=int(track) if track.isascii() and track.isdigit() else None))
+        return Response(report_data(analysis, track=int_parse(request.query_params.get("track"))))
 
 
 class AnalysisTimelineApi(APIView):

@@ -21,6 +21,8 @@ from webapp.accounts import selectors as account_selectors
 from webapp.accounts.middleware import TEAM_SESSION_KEY
 from webapp.accounts.models import Team
 from webapp.accounts.requests import SignedInRequest
+from webapp.api import IdField
+from webapp.ids import int_parse
 from webapp.recordings import selectors, services
 from webapp.recordings.serializers import RecordingSerializer, RecordingUploadSerializer, recording_payload
 from webapp.system.uploads import UploadTooLarge, upload_size_check
@@ -30,10 +32,10 @@ _TOO_LARGE = OpenApiResponse(description="Over STUDIO_MAX_UPLOAD_MB (the file) o
 
 
 class _Options(serializers.Serializer):
-    team = serializers.IntegerField(required=False, help_text="One of your teams; default: the current one.")
+    team = IdField(required=False, help_text="One of your teams; default: the current one.")
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     analyse = serializers.BooleanField(default=True, help_text="Analyse it as soon as it is prepared.")
-    model_run = serializers.IntegerField(required=False, allow_null=True, help_text="Job whose model to use")
+    model_run = IdField(required=False, allow_null=True, help_text="Job whose model to use")
 
 
 def _team(request: Request, team_id: int | None) -> Team:
@@ -107,9 +109,10 @@ class RecordingUploadChunkApi(APIView):
 
 def _header_int(request: Request, name: str) -> int:
     raw = request.headers.get(name, "")
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+    value = int_parse(raw)
+    if value is None:
         raise serializers.ValidationError({name: f"Send the {name} header as a whole number of bytes, got {raw!r}."})
-    return int(raw)
+    return value
 
 
 class RecordingUploadApi(APIView):

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from webapp.accounts.requests import SignedInRequest
 from webapp.datasets.models import CLASS_NAMES, DatasetVersion
+from webapp.ids import id_parse
 from webapp.reviews import selectors, services
 from webapp.reviews.faces import face_entries
 from webapp.reviews.models import Action
@@ -200,8 +201,7 @@ class AuditApi(APIView):
     @extend_schema(parameters=[OpenApiParameter("item", int)], responses=EventSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         version = selectors.version_get(user=request.user, version_id=pk)
-        item = request.query_params.get("item", "")
-        item_id = int(item) if item.isascii() and item.isdigit() and len(item) < 19 else None
+        item_id = id_parse(request.query_params.get("item"))
         paginator = FacePagination()
         page = paginator.paginate_queryset(selectors.events_of(version=version, item_id=item_id), request, view=self)
         return paginator.get_paginated_response(EventSerializer(page, many=True).data)

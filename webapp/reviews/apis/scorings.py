@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.requests import SignedInRequest
+from webapp.ids import id_parse
 from webapp.reviews import selectors, services
 from webapp.reviews.serializers import ScoringSerializer, scoring_payload
 from webapp.runs.configs import INPUT_SIZE_CHOICES, MODEL_CHOICES
@@ -25,10 +26,8 @@ class ScoringListApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("version", int)], responses=ScoringSerializer(many=True))
     def get(self, request: Request) -> Response:
-        wanted = request.query_params.get("version", "")
-        version = None
-        if wanted.isascii() and wanted.isdigit() and len(wanted) < 19:
-            version = selectors.version_get(user=request.user, version_id=int(wanted))
+        wanted = id_parse(request.query_params.get("version"))
+        version = None if wanted is None else selectors.version_get(user=request.user, version_id=wanted)
         scorings = selectors.scoring_list(user=request.user, version=version)[:100]
         return Response([scoring_payload(scoring) for scoring in scorings])
 
