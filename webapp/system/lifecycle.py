@@ -100,8 +100,9 @@ class Lifecycle(Generic[T]):
     def reap_stale(self, *, now: datetime | None = None, live: set[str] | _Unread | None = _UNREAD) -> list[int]:
         """Fail every running task whose worker stopped responding; returns their ids.
 
-        Stale means: its heartbeat is older than `TASK_STALE_SECONDS`, or its worker left the registry `live`
-        (read from Redis when not given; None when Redis cannot be read, and then only heartbeats count).
+        Stale means: its heartbeat is older than `TASK_STALE_SECONDS`, or it missed a beat and its worker left the
+        registry `live` (read from Redis when not given; None when Redis cannot be read, and then only heartbeats
+        count).
         """
         running = list(self.model.objects.filter(status=WorkerTask.Status.RUNNING))
         if not running:
@@ -120,10 +121,16 @@ class Lifecycle(Generic[T]):
 
     @staticmethod
     def is_stale(task: WorkerTask, *, live: set[str] | None, now: datetime) -> bool:
-        """Its heartbeat is too old, or its worker left the registry."""
+        """Its heartbeat is too old, or it missed a beat and its worker left the registry.
+
+        The registry (in Redis) only hastens the verdict on a task that has gone quiet: a task still beating in the
+        database is alive whatever Redis says, and Redis forgets every worker when it restarts or stays frozen.
+        """
         patience = timedelta(seconds=settings.TASK_STALE_SECONDS)
         if task.heartbeat_at is None or task.heartbeat_at < now - patience:
             return True
+        if task.heartbeat_at > now - timedelta(seconds=2 * settings.TASK_HEARTBEAT_SECONDS):
+            return False
         return selectors.worker_left(hostname=task.worker_hostname, started_at=task.started_at, live=live, now=now)
 
     def _save(self, task: T, fields: dict[str, Any]) -> T:
