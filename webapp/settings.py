@@ -203,6 +203,8 @@ WORKER_HEARTBEAT_TTL_SECONDS = 3 * WORKER_HEARTBEAT_SECONDS
 TASK_HEARTBEAT_SECONDS = 10
 TASK_STALE_SECONDS = 45
 TASK_REAP_SECONDS = 10
+# A task queued this long whose message the broker no longer holds (and no worker took in this time) is sent again.
+TASK_RESEND_SECONDS = 60
 
 # --- Accounts --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

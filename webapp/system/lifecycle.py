@@ -7,6 +7,8 @@ the reaper after its host went quiet) cannot bring it back to life.
 
 The reaper runs on the web side (`manage.py reap`, beside `./studio up`), because the worker that should report
 the problem is the one that died. Lifecycles register themselves (`register`) so that one loop reaps every kind.
+It also sends again a queued task whose message the broker lost (a Redis restarted without it, a send refused
+during an outage, a worker that died holding it): the claim makes any duplicate message a no-op.
 """
 
 import logging
@@ -17,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from webapp import jobs
 from webapp.system import selectors
 from webapp.system.models import WorkerTask
 
@@ -37,6 +40,7 @@ class Lifecycle(Generic[T]):
 
     model: type[T]
     noun: ClassVar[str] = "task"  # how logs and the reap command name one ("job", "import", …)
+    task_name: ClassVar[str] = ""  # the Celery task that runs one (`webapp.jobs`); "" when the reaper never re-sends
 
     # --- hooks ------------------------------------------------------------------------------------
     def publish(self, task: T) -> None:
@@ -52,6 +56,14 @@ class Lifecycle(Generic[T]):
             f"Worker {task.worker_hostname or '(unknown)'} stopped responding, so this {self.noun} was stopped. "
             "Retry it to run it again."
         )
+
+    def send(self, task: T) -> None:
+        """Send the task's message to the workers (again), as its service first did."""
+        raise NotImplementedError
+
+    def sendable(self, task: T) -> bool:
+        """Whether a queued task should have a message by now (an analysis waits for its recording's probe)."""
+        return True
 
     # --- steps ------------------------------------------------------------------------------------
     def locked(self, pk: int) -> T:
@@ -119,6 +131,17 @@ class Lifecycle(Generic[T]):
                 reaped.append(task.pk)
         return reaped
 
+    def resend_lost(self, *, pending: set[tuple[str, int]], now: datetime) -> list[int]:
+        """Send again every task queued for over `TASK_RESEND_SECONDS` whose message is not `pending` in the broker
+        (`jobs.messages_pending`); returns their ids."""
+        cutoff = now - timedelta(seconds=settings.TASK_RESEND_SECONDS)
+        queued = self.model.objects.filter(status=WorkerTask.Status.QUEUED, created_at__lt=cutoff).order_by("pk")
+        lost = [task for task in queued if (self.task_name, task.pk) not in pending and self.sendable(task)]
+        for task in lost:
+            logger.warning("%s #%s is queued but its message is lost: sending it again", self.noun, task.pk)
+            self.send(task)
+        return [task.pk for task in lost]
+
     @staticmethod
     def is_stale(task: WorkerTask, *, live: set[str] | None, now: datetime) -> bool:
         """Its heartbeat is too old, or it missed a beat and its worker left the registry.
@@ -161,3 +184,14 @@ def reap_all(*, now: datetime | None = None) -> list[tuple[str, int]]:
     """One reaper pass over every kind: (noun, id) of each task failed. Redis is read once for all kinds."""
     now, live = now or timezone.now(), selectors.worker_hostnames_live()
     return [(lifecycle.noun, pk) for lifecycle in _REGISTRY for pk in lifecycle.reap_stale(now=now, live=live)]
+
+
+def resend_all(*, now: datetime | None = None) -> list[tuple[str, int]]:
+    """One pass over every kind: (noun, id) of each queued task sent again because its message was lost. The broker
+    is read once for all kinds; when it cannot be read, nothing is sent."""
+    pending = jobs.messages_pending(delivered_within=settings.TASK_RESEND_SECONDS)
+    if pending is None:
+        return []
+    now = now or timezone.now()
+    kinds = [lifecycle for lifecycle in _REGISTRY if lifecycle.task_name]
+    return [(lifecycle.noun, pk) for lifecycle in kinds for pk in lifecycle.resend_lost(pending=pending, now=now)]

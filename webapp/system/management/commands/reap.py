@@ -1,5 +1,5 @@
-"""`manage.py reap`: fail running work (jobs, imports, analyses, …) whose worker stopped responding, every few
-seconds, until stopped.
+"""`manage.py reap`: fail running work (jobs, imports, analyses, …) whose worker stopped responding, and send again
+queued work whose message the broker lost, every few seconds, until stopped.
 
 `./studio up` runs it beside the web server, so any task is failed within a minute of its worker dying even when
 nobody has the Studio open; on other deployments run it once per web host (it is idempotent). Every kind of task
@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Fail running tasks whose worker stopped responding; --once for a single pass."
+    help = "Fail running tasks whose worker stopped responding, re-send lost queued ones; --once for a single pass."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--every", type=float, default=settings.TASK_REAP_SECONDS, help="seconds between passes")
@@ -37,5 +37,7 @@ class Command(BaseCommand):
         try:
             for noun, pk in lifecycle.reap_all():
                 self.stdout.write(f"{noun} #{pk} failed: its worker stopped responding")
+            for noun, pk in lifecycle.resend_all():
+                self.stdout.write(f"{noun} #{pk} sent again: its queued message was lost")
         except Exception as error:
             logger.warning("reaping stalled tasks failed, will retry: %s", error)
