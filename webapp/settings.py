@@ -156,9 +156,10 @@ def channel_layers(url: str) -> dict[str, object]:
 CHANNEL_LAYERS = channel_layers(REDIS_URL)
 
 CELERY_BROKER_URL = REDIS_URL
-CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_IGNORE_RESULT = True  # results land in the database through services, not in Redis
+# Results land in the database through services, so there is no result backend: with one, every send subscribed to
+# its result in Redis, and once Redis had been away for 20 s that subscriber gave up and no task could be sent.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_TASK_ROUTES = {
     "system.ping": {"queue": "cpu"},

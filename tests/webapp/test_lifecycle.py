@@ -70,7 +70,7 @@ def test_it_sends_again_a_queued_job_whose_message_is_lost(team: Team) -> None:
     RunFactory(team=team, status=Run.Status.RUNNING)  # claimed: not queued
     pending = {(jobs.RUN_TRAINING, waiting.pk)}
     with mock.patch("webapp.jobs.enqueue_training") as enqueue:
-        assert RUNS.resend_lost(pending=pending, now=timezone.now()) == [lost.pk]  # not fresh, nor running
+        assert RUNS.resend_lost(pending=pending, now=timezone.now(), after=60) == [lost.pk]  # not fresh, nor running
     enqueue.assert_called_once_with(run_id=lost.pk, queue="cpu")
 
 
@@ -80,7 +80,7 @@ def test_an_analysis_waiting_for_its_recordings_probe_is_not_lost(team: Team) ->
     waiting = _queued_ago(Analysis.objects.create, 300, team=team, recording=unprobed, model_label="B")
     lost = _queued_ago(Analysis.objects.create, 300, team=team, recording=probed, model_label="B")
     with mock.patch("webapp.jobs.enqueue_recording_analysis") as enqueue:
-        assert ANALYSES.resend_lost(pending=set(), now=timezone.now()) == [lost.pk]
+        assert ANALYSES.resend_lost(pending=set(), now=timezone.now(), after=60) == [lost.pk]
     enqueue.assert_called_once_with(analysis_id=lost.pk, queue=lost.queue)
     waiting.refresh_from_db()
     assert waiting.status == "queued"  # still waiting, unsent, for `analyses_enqueue_waiting`

@@ -131,10 +131,10 @@ class Lifecycle(Generic[T]):
                 reaped.append(task.pk)
         return reaped
 
-    def resend_lost(self, *, pending: set[tuple[str, int]], now: datetime) -> list[int]:
-        """Send again every task queued for over `TASK_RESEND_SECONDS` whose message is not `pending` in the broker
+    def resend_lost(self, *, pending: set[tuple[str, int]], now: datetime, after: float) -> list[int]:
+        """Send again every task queued for over `after` seconds whose message is not `pending` in the broker
         (`jobs.messages_pending`); returns their ids."""
-        cutoff = now - timedelta(seconds=settings.TASK_RESEND_SECONDS)
+        cutoff = now - timedelta(seconds=after)
         queued = self.model.objects.filter(status=WorkerTask.Status.QUEUED, created_at__lt=cutoff).order_by("pk")
         lost = [task for task in queued if (self.task_name, task.pk) not in pending and self.sendable(task)]
         for task in lost:
@@ -186,12 +186,18 @@ def reap_all(*, now: datetime | None = None) -> list[tuple[str, int]]:
     return [(lifecycle.noun, pk) for lifecycle in _REGISTRY for pk in lifecycle.reap_stale(now=now, live=live)]
 
 
-def resend_all(*, now: datetime | None = None) -> list[tuple[str, int]]:
+def resend_all(*, now: datetime | None = None, after: float | None = None) -> list[tuple[str, int]]:
     """One pass over every kind: (noun, id) of each queued task sent again because its message was lost. The broker
-    is read once for all kinds; when it cannot be read, nothing is sent."""
-    pending = jobs.messages_pending(delivered_within=settings.TASK_RESEND_SECONDS)
+    is read once for all kinds; when it cannot be read, nothing is sent. `after`: TASK_RESEND_SECONDS unless given.
+    """
+    after = settings.TASK_RESEND_SECONDS if after is None else after
+    pending = jobs.messages_pending(delivered_within=after)
     if pending is None:
         return []
     now = now or timezone.now()
     kinds = [lifecycle for lifecycle in _REGISTRY if lifecycle.task_name]
-    return [(lifecycle.noun, pk) for lifecycle in kinds for pk in lifecycle.resend_lost(pending=pending, now=now)]
+    return [
+        (lifecycle.noun, pk)
+        for lifecycle in kinds
+        for pk in lifecycle.resend_lost(pending=pending, now=now, after=after)
+    ]

@@ -24,20 +24,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--every", type=float, default=settings.TASK_REAP_SECONDS, help="seconds between passes")
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
+        parser.add_argument(
+            "--resend-after", type=float, default=settings.TASK_RESEND_SECONDS,
+            help="seconds a task stays queued before its lost message is sent again",
+        )  # fmt: skip
 
-    def handle(self, *args: Any, every: float, once: bool, **options: Any) -> None:
+    def handle(self, *args: Any, every: float, once: bool, resend_after: float, **options: Any) -> None:
         while True:
-            self._pass()
+            self._pass(resend_after)
             if once:
                 return
             time.sleep(every)
 
-    def _pass(self) -> None:
+    def _pass(self, resend_after: float) -> None:
         """One pass; a database or Redis outage is logged and retried next time, never fatal to `studio up`."""
         try:
             for noun, pk in lifecycle.reap_all():
                 self.stdout.write(f"{noun} #{pk} failed: its worker stopped responding")
-            for noun, pk in lifecycle.resend_all():
+            for noun, pk in lifecycle.resend_all(after=resend_after):
                 self.stdout.write(f"{noun} #{pk} sent again: its queued message was lost")
         except Exception as error:
             logger.warning("reaping stalled tasks failed, will retry: %s", error)
