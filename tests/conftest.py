@@ -17,7 +17,7 @@ from webapp.accounts.models import Membership, Team, User
 from webapp.system import services as system_services
 from webapp.system.models import WorkerHeartbeat
 
-pytest_plugins = ["tests.stack"]
+pytest_plugins = ["tests.stack", "tests.own_redis"]
 
 
 @pytest.fixture(autouse=True)

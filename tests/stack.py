@@ -115,7 +115,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield settings.REDIS_URL
         return
     argv = redis_server_argv(port=settings.EMBEDDED_REDIS_PORT, data_dir=tmp_path_factory.mktemp("redis"))
-    process = subprocess.Popen([*argv, "--save", ""], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(  # the session's Redis needs no persistence: speed first
+        [*argv, "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
     try:
         redis_wait(settings.REDIS_URL, timeout=20, process=process)
         yield settings.REDIS_URL

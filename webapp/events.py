@@ -3,12 +3,24 @@
 A group is one object's live feed, `"<kind>.<id>"` (a job's curves, a recording's per-frame emotions).
 Consumers subclassing `webapp.consumers.TeamObjectConsumer` join it after checking the user's team and
 forward every event to the browser as `{"event": ..., "data": ...}`.
+
+Publishing is best effort: a live event describes work whose record is in the database, and a page re-reads that
+record whenever its feed reconnects, so a Redis outage drops events (counted and logged) but never fails the work.
 """
 
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
+from channels.exceptions import ChannelFull
 from channels.layers import get_channel_layer
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 PINGS = "pings"
 RUNS = "runs"
@@ -36,11 +48,75 @@ def group_name(kind: str, object_id: int) -> str:
     return f"{kind}.{object_id}"
 
 
+# A send gets this long; after a failed one, events are dropped at once for PUBLISH_PAUSE_SECONDS rather than each
+# waiting for a Redis that is down or frozen, so a training loop keeps its pace through an outage.
+PUBLISH_TIMEOUT_SECONDS = 2.0
+PUBLISH_PAUSE_SECONDS = 5.0
+DROP_LOG_EVERY_SECONDS = 60.0
+# What an unreachable, frozen or full Redis raises through channels-redis; anything else is a bug and still raises.
+_OUTAGE_ERRORS = (RedisError, OSError, TimeoutError, ChannelFull)
+
+
+class _Drops:
+    """Counts events dropped in this process; logs the first of an outage, then at most once a minute, and its end."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock, self.lock = clock, threading.Lock()
+        self.total = self.unlogged = self.in_outage = 0
+        self.paused_until = self.logged_at = float("-inf")
+        self.last_error: BaseException | None = None
+
+    def paused(self) -> bool:
+        """Within the pause that follows a failed send: drop without trying."""
+        return self.clock() < self.paused_until
+
+    def drop(self, error: BaseException | None) -> None:
+        """One event dropped; `error` (None while paused) starts a new pause."""
+        with self.lock:
+            now = self.clock()
+            self.total, self.unlogged, self.in_outage = self.total + 1, self.unlogged + 1, self.in_outage + 1
+            if error is not None:
+                self.paused_until, self.last_error = now + PUBLISH_PAUSE_SECONDS, error
+            if now - self.logged_at >= DROP_LOG_EVERY_SECONDS:
+                logger.warning("dropped %d live event(s), %d in all; the database keeps the record (%s: %s)",
+                               self.unlogged, self.total, type(self.last_error).__name__, self.last_error)  # fmt: skip
+                self.logged_at, self.unlogged = now, 0
+
+    def delivered(self) -> None:
+        """A send went through: an outage, if any, is over."""
+        if self.in_outage:
+            with self.lock:
+                logger.warning("live events are delivered again, after %d dropped", self.in_outage)
+                self.in_outage = self.unlogged = 0
+                self.logged_at = float("-inf")
+
+
+_drops = _Drops()
+
+
+def publish_drops() -> int:
+    """How many live events this process has dropped since it started (Redis unreachable, frozen or full)."""
+    return _drops.total
+
+
+async def _send(group: str, message: dict[str, Any]) -> None:
+    await asyncio.wait_for(get_channel_layer().group_send(group, message), timeout=PUBLISH_TIMEOUT_SECONDS)
+
+
 def publish(*, kind: str, object_id: int, event: str, data: dict[str, Any]) -> None:
-    """Send `event` with JSON-ready `data` to everyone watching one object; call it from sync code only."""
-    layer = get_channel_layer()
-    message = {"type": LIVE_EVENT, "event": event, "data": data}
-    async_to_sync(layer.group_send)(group_name(kind, object_id), message)
+    """Send `event` with JSON-ready `data` to everyone watching one object; call it from sync code only.
+
+    Never raises on a Redis outage: the event is dropped and counted (`publish_drops`), and the work goes on.
+    """
+    if _drops.paused():
+        _drops.drop(None)
+        return
+    try:
+        async_to_sync(_send)(group_name(kind, object_id), {"type": LIVE_EVENT, "event": event, "data": data})
+    except _OUTAGE_ERRORS as error:
+        _drops.drop(error)
+        return
+    _drops.delivered()
 
 
 def publish_ping_completed(*, ping_id: int, data: dict[str, Any]) -> None:

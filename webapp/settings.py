@@ -164,9 +164,10 @@ def channel_layers(url: str) -> dict[str, object]:
 CHANNEL_LAYERS = channel_layers(REDIS_URL)
 
 CELERY_BROKER_URL = REDIS_URL
-CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_IGNORE_RESULT = True  # results land in the database through services, not in Redis
+# Results land in the database through services, so there is no result backend: with one, every send subscribed to
+# its result in Redis, and once Redis had been away for 20 s that subscriber gave up and no task could be sent.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_TASK_ROUTES = {
     "system.ping": {"queue": "cpu"},
@@ -177,6 +178,19 @@ CELERY_TASK_ROUTES = {
     "reviews.score_labels": {"queue": "gpu"},  # likewise
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # training jobs are long: never reserve one behind another
+# At-least-once delivery (Celery's "Using Redis" guide, Visibility Timeout and Caveats; the task_acks_late and
+# task_reject_on_worker_lost settings). A task's message is acknowledged when it ends, not when it starts, so a crash
+# of the worker, of its pool process or of Redis (with its append-only file) leaves the message to be delivered again.
+# Redelivery is harmless: every task claims its record first (`Lifecycle.claim`) and does nothing unless it is still
+# queued. Redis redelivers a message not acknowledged within the visibility timeout, even while its task runs, so the
+# timeout is longer than a long training job; a job that runs longer only causes one such harmless no-op delivery.
+# A message held by a worker that died waits for this timeout; the reaper re-sends its task long before.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7 * 24 * 3600}  # a week, in seconds
+# Keep running tasks when the worker loses Redis (Celery 6 will cancel them by default): hours of training must not
+# be thrown away because Redis restarted; their message, unacknowledgeable then, comes back later as a no-op.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -198,6 +212,8 @@ WORKER_HEARTBEAT_TTL_SECONDS = 3 * WORKER_HEARTBEAT_SECONDS
 TASK_HEARTBEAT_SECONDS = 10
 TASK_STALE_SECONDS = 45
 TASK_REAP_SECONDS = 10
+# A task queued this long whose message the broker no longer holds (and no worker took in this time) is sent again.
+TASK_RESEND_SECONDS = 60
 
 # --- Accounts --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -30,7 +30,7 @@ if REDIS_EMBEDDED:
     # The test session starts its own embedded Redis on this port (tests/stack.py).
     EMBEDDED_REDIS_PORT = _free_port()
     REDIS_URL = f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0"
-    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_URL = REDIS_URL
     CHANNEL_LAYERS = channel_layers(REDIS_URL)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -67,6 +67,28 @@
     return table;
   }
 
+  function processTable(processes) {
+    const table = element("table", "table");
+    table.id = "processes";
+    const head = element("tr");
+    ["Process", "State", "Restarts", "Last exit"].forEach((name) => head.append(element("th", "", name)));
+    table.append(element("thead"), element("tbody"));
+    table.tHead.append(head);
+    const now = Date.now() / 1000;
+    table.tBodies[0].append(...processes.map((process) => {
+      const row = element("tr");
+      const name = element("td", "mono", process.name + " ");
+      name.append(element("span", "muted", "pid " + process.pid));
+      const state = element("td");
+      state.append(element("span", "badge " + (process.state === "running" ? "badge-ok" : "badge-fail"), process.state));
+      const exit = process.last_exit_at === null ? "—"
+        : "code " + process.last_exit_code + ", " + Math.max(0, Math.round(now - process.last_exit_at)) + " s ago";
+      row.append(name, state, element("td", "", String(process.restarts)), element("td", "", exit));
+      return row;
+    }));
+    return table;
+  }
+
   function followHealth(container) {
     const refresh = async () => {
       if (document.hidden) return;
@@ -76,6 +98,9 @@
         const health = await response.json();
         container.querySelector("[data-role=checks]").replaceChildren(checks(health));
         container.querySelector("[data-role=workers]").replaceChildren(workerTable(health));
+        const processes = health.processes || [];
+        container.querySelector("[data-role=processes-card]").hidden = processes.length === 0;
+        container.querySelector("[data-role=processes]").replaceChildren(processes.length ? processTable(processes) : "");
         container.querySelector("[data-role=updated]").textContent = "updated " + new Date().toLocaleTimeString();
       } catch (error) {
         container.querySelector("[data-role=updated]").textContent = "cannot reach the Studio: retrying";

@@ -2,6 +2,8 @@
 
 import re
 import time
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from rest_framework.test import APIClient
 from tests.factories import PingFactory, WorkerHeartbeatFactory
 from webapp.accounts.models import Team
 from webapp.system import services
+from webapp.system.processes import ProcessState, processes_write
 
 
 @pytest.mark.parametrize(
@@ -83,3 +86,19 @@ def test_it_serves_the_health_with_process_ids_to_members(alice_api: APIClient, 
     worker = body["workers"]["items"][0]
     assert (worker["hostname"], worker["pid"]) == ("w1@gpu-box", 77)
     assert worker["seen_seconds_ago"] >= 0
+
+
+def test_it_shows_which_processes_were_restarted_on_the_status_page(
+    alice_client: Client, alice_api: APIClient, redis: Any, settings: Any, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = tmp_path
+    assert 'data-role="processes-card" hidden' in alice_client.get("/status/").content.decode()  # no ./studio up
+    crashed = ProcessState(name="worker", pid=42, state="running", restarts=2, last_exit_code=-9,
+                           last_exit_at=time.time() - 5)  # fmt: skip
+    processes_write([crashed, ProcessState("web", 43, "running", 0, None, None)])
+    html = alice_client.get("/status/").content.decode()
+    assert 'data-role="processes-card" hidden' not in html
+    assert "code -9, 5 s ago" in html
+    body = alice_api.get("/api/system/health/").json()
+    assert body["processes"][0] == asdict(crashed)
+    assert "processes" not in Client().get("/healthz").json()  # restarts are for members, not the public

@@ -28,3 +28,14 @@ def test_it_survives_an_outage(caplog: pytest.LogCaptureFixture) -> None:
     with mock.patch("webapp.system.lifecycle.Lifecycle.reap_stale", side_effect=ConnectionError("database is away")):
         call_command("reap", "--once", stdout=io.StringIO())
     assert "will retry: database is away" in caplog.text
+
+
+@pytest.mark.usefixtures("redis")
+def test_it_sends_again_a_queued_job_whose_message_the_broker_lost(team: Team) -> None:
+    run = RunFactory(team=team)  # queued, and no message for it anywhere in the broker
+    Run.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    out = io.StringIO()
+    with mock.patch("webapp.jobs.enqueue_training") as enqueue:
+        call_command("reap", "--once", stdout=out)
+    assert out.getvalue() == f"job #{run.pk} sent again: its queued message was lost\n"
+    enqueue.assert_called_once_with(run_id=run.pk, queue=run.queue)

@@ -1,4 +1,5 @@
-"""`./studio up`'s supervisor for real: healthy within a minute, and Ctrl-C leaves nothing running."""
+"""`./studio up`'s supervisor for real: healthy within a minute, a killed process restarted while the Studio stays up,
+and Ctrl-C leaves nothing running."""
 
 import json
 import os
@@ -8,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -71,4 +73,50 @@ def test_it_gets_healthy_quickly_and_stops_everything_on_ctrl_c(tmp_path: Path) 
         log.close()
     output = (tmp_path / "up.log").read_text()
     assert "Sign in as admin@example.com" in output
+    assert "Studio stopped; nothing left running." in output
+
+
+def _processes(tmp_path: Path) -> dict[str, dict[str, object]]:
+    """What the supervisor last told the Status page, by process name."""
+    try:
+        return {item["name"]: item for item in json.loads((tmp_path / "processes.json").read_text())["processes"]}
+    except (OSError, ValueError):
+        return {}
+
+
+def _wait(condition: Callable[[], bool], *, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, log.read_text()[-3000:]
+        time.sleep(0.5)
+
+
+def test_a_killed_worker_or_redis_is_restarted_and_the_studio_stays_up(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
+    log_path = tmp_path / "up.log"
+    log = log_path.open("w")
+    studio = subprocess.Popen([*manage, "studio_up"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{env['STUDIO_PORT']}/healthz"
+    healthy = lambda: bool((_healthz(url) or {}).get("ok"))  # noqa: E731
+    try:
+        _wait(healthy, timeout=60, log=log_path)
+        for name in ("worker", "redis"):
+            os.kill(int(_processes(tmp_path)[name]["pid"]), signal.SIGKILL)  # Celery's main process, redis-server
+            _wait(lambda name=name: _processes(tmp_path)[name]["restarts"] == 1, timeout=30, log=log_path)
+            assert _processes(tmp_path)[name]["last_exit_code"] == -signal.SIGKILL
+            _wait(healthy, timeout=60, log=log_path)
+        assert studio.poll() is None
+        children = descendants(studio.pid)
+        studio.send_signal(signal.SIGINT)
+        assert studio.wait(timeout=40) == 0
+        assert alive(children) == set()
+    finally:
+        if studio.poll() is None:
+            studio.kill()
+        log.close()
+    output = log_path.read_text()
+    assert "worker exited with code -9; restarting it in 1 s" in output
+    assert "redis exited with code -9; restarting it in 1 s" in output
     assert "Studio stopped; nothing left running." in output

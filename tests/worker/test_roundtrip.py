@@ -1,6 +1,7 @@
 """End to end through real processes: queue → Celery worker → database → Channels (Redis) → WebSocket."""
 
 import json
+import time
 import urllib.request
 
 import pytest
@@ -10,11 +11,13 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.factories import PingFactory
 from tests.stack import LiveStudio
-from webapp import jobs
+from webapp import events, jobs
 from webapp.accounts.models import Team, User
 from webapp.system.models import Ping
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+IDLE_SECONDS = 20  # four of channels-redis's 5 s blocking reads
 
 
 def _websocket(studio: LiveStudio, user: User, path: str) -> ClientConnection:
@@ -63,3 +66,17 @@ def test_it_lists_the_real_worker_in_healthz(live_studio: LiveStudio, alice: Use
     assert live_studio.worker_hostname in hostnames
     assert body["database"]["ok"]
     assert body["redis"]["ok"]
+
+
+def test_an_idle_live_feed_stays_open_and_still_delivers(live_studio: LiveStudio, alice: User, team: Team) -> None:
+    # channels-redis waits for messages with a 5 s blocking read; a socket timeout shorter than that wait once closed
+    # every idle feed about every 5 s with a TimeoutError (settings.CHANNEL_LAYER_SOCKET_TIMEOUT is 30 s now).
+    ping = PingFactory(team=team, created_by=alice)
+    with _websocket(live_studio, alice, f"/ws/pings/{ping.pk}/") as websocket:
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):  # nothing comes in 20 s, and nothing closes the feed either
+            websocket.recv(timeout=IDLE_SECONDS)
+        assert time.monotonic() - started >= IDLE_SECONDS
+        events.publish_ping_completed(ping_id=ping.pk, data={"id": ping.pk, "status": "completed"})
+        message = json.loads(websocket.recv(timeout=10))
+    assert message == {"event": "ping.completed", "data": {"id": ping.pk, "status": "completed"}}

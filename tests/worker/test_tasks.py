@@ -16,3 +16,14 @@ def test_it_answers_a_ping_through_the_service() -> None:
         ping.apply(kwargs={"ping_id": 3})
     complete.assert_called_once_with(ping_id=3, hostname=mock.ANY)
     assert complete.call_args.kwargs["hostname"]
+
+
+def test_the_worker_acknowledges_a_task_only_once_it_ends() -> None:
+    # At-least-once delivery on Redis: a crash mid-task leaves the message to be delivered again, and the visibility
+    # timeout (after which Redis redelivers an unacknowledged message) outlasts any training job.
+    conf = app.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.broker_transport_options["visibility_timeout"] >= 24 * 3600
+    assert conf.worker_cancel_long_running_tasks_on_connection_loss is False

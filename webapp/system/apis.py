@@ -78,6 +78,17 @@ class WorkersOutputSerializer(CheckOutputSerializer):
     items = WorkerOutputSerializer(many=True)
 
 
+class ProcessOutputSerializer(serializers.Serializer):
+    """A process `./studio up` supervises, and how often it was restarted after it exited."""
+
+    name = serializers.CharField()
+    pid = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["running", "restarting"])
+    restarts = serializers.IntegerField()
+    last_exit_code = serializers.IntegerField(allow_null=True)
+    last_exit_at = serializers.FloatField(allow_null=True, help_text="Unix time of its last exit")
+
+
 class HealthOutputSerializer(serializers.Serializer):
     """The Studio's health: `Health.as_dict()`, the body of `/healthz`."""
 
@@ -85,6 +96,7 @@ class HealthOutputSerializer(serializers.Serializer):
     database = CheckOutputSerializer()
     redis = CheckOutputSerializer()
     workers = WorkersOutputSerializer()
+    processes = ProcessOutputSerializer(many=True, required=False, help_text="Empty unless run by ./studio up")
 
 
 class HealthApi(APIView):

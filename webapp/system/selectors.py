@@ -2,7 +2,7 @@
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
 from webapp.redis_client import redis_client
 from webapp.system.models import WORKER_KEY_PREFIX, Ping, WorkerHeartbeat
+from webapp.system.processes import ProcessState, processes_read
 
 logger = logging.getLogger(__name__)
 
@@ -81,11 +82,12 @@ class Check:
 
 @dataclass(frozen=True)
 class Health:
-    """The Studio's health: the database, Redis and the live workers."""
+    """The Studio's health: the database, Redis and the live workers (and `./studio up`'s processes, if any)."""
 
     database: Check
     redis: Check
     workers: list[WorkerHeartbeat] = field(default_factory=list)
+    processes: list[ProcessState] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -93,9 +95,11 @@ class Health:
         return self.database.ok and self.redis.ok and bool(self.workers)
 
     def as_dict(self, *, with_pids: bool = False) -> dict[str, Any]:
-        """The JSON that /healthz serves; `with_pids` adds each worker's process id (for members, not the public)."""
+        """The JSON that /healthz serves; `with_pids` adds each worker's process id and the supervised processes with
+        their restarts (for members, not the public)."""
         now = time.time()
-        return {
+        members = {"processes": [asdict(process) for process in self.processes]} if with_pids else {}
+        return members | {
             "ok": self.ok,
             "database": {"ok": self.database.ok, "detail": self.database.detail},
             "redis": {"ok": self.redis.ok, "detail": self.redis.detail},
@@ -149,8 +153,10 @@ def _database_check() -> Check:
 
 def health_get() -> Health:
     """Ask the database and Redis, and list the workers Redis knows to be alive."""
+    processes = processes_read()
     try:
         workers = worker_list()
     except Exception as error:  # redis-py raises several families; all mean Redis is unreachable
-        return Health(database=_database_check(), redis=Check(ok=False, detail=str(error)))
-    return Health(database=_database_check(), redis=Check(ok=True, detail="reachable"), workers=workers)
+        return Health(database=_database_check(), redis=Check(ok=False, detail=str(error)), processes=processes)
+    return Health(database=_database_check(), redis=Check(ok=True, detail="reachable"), workers=workers,
+                  processes=processes)  # fmt: skip

@@ -37,7 +37,7 @@ def analyse_run(analysis_id: int, *, hostname: str) -> None:
     Celery logs it.
     """
     analysis = selectors.analysis_get_for_worker(analysis_id=analysis_id)
-    if analysis is None or not analysis.is_active:
+    if analysis is None or analysis.status != Analysis.Status.QUEUED:  # deleted, or a redelivered message
         return
     try:
         model, device, config = _prepare(analysis)

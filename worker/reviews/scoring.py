@@ -19,6 +19,7 @@ from kdcore.label_quality import CrossFitProgress, OutOfSampleProbs, cross_fit_p
 from kdcore.runtime import resolve_device
 from webapp.datasets import selectors as dataset_selectors
 from webapp.reviews import selectors, services
+from webapp.reviews.models import LabelScoring
 from worker.datasets import version_face_arrays
 from worker.failures import failure_message
 from worker.lifecycle import TaskHeartbeat, Throttle
@@ -48,7 +49,7 @@ class ScoringReporter:
 def score_run(scoring_id: int, *, hostname: str) -> None:
     """Run label-quality job `scoring_id` here, unless it was cancelled or deleted while queued."""
     scoring = selectors.scoring_get_for_worker(scoring_id=scoring_id)
-    if scoring is None or not scoring.is_active:
+    if scoring is None or scoring.status != LabelScoring.Status.QUEUED:  # deleted, or a redelivered message
         return
     try:
         cfg = TrainConfig.from_dict(scoring.config)

@@ -109,7 +109,7 @@ def train_run(run_id: int, *, hostname: str) -> None:
     logs it too.
     """
     run = selectors.run_load(run_id=run_id)
-    if not run.is_active:
+    if run.status != Run.Status.QUEUED:  # a redelivered message: running elsewhere, or ended
         return
     try:
         cfg, device = _prepare(run)

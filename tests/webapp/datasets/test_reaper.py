@@ -40,8 +40,8 @@ def live_worker(redis: Any) -> str:
 
 
 def test_it_fails_an_import_whose_worker_left_the_registry(team: Team, live_worker: str) -> None:
-    gone = _running(team, host="dead@box", started_s_ago=60, silent_s=2)
-    alive = _running(team, host=live_worker, started_s_ago=60, silent_s=2)
+    gone = _running(team, host="dead@box", started_s_ago=60, silent_s=25)
+    alive = _running(team, host=live_worker, started_s_ago=60, silent_s=25)
     assert services.dataset_import_reap_stale() == [gone.pk]
     gone.refresh_from_db()
     alive.refresh_from_db()
@@ -77,6 +77,6 @@ def test_it_never_touches_an_import_that_ended(team: Team) -> None:
 
 
 def test_the_reap_command_fails_dead_imports_too(team: Team, capsys: Any) -> None:
-    gone = _running(team, host="dead@box", started_s_ago=60, silent_s=2)
+    gone = _running(team, host="dead@box", started_s_ago=60, silent_s=25)
     call_command("reap", "--once")
     assert f"import #{gone.pk} failed: its worker stopped responding" in capsys.readouterr().out

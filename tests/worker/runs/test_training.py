@@ -127,6 +127,18 @@ def test_it_fails_a_gpu_job_on_a_machine_without_one(team: Team, fakes: mock.Moc
     assert "Choose device 'auto' or 'cpu'" in run.status_message
 
 
+@pytest.mark.parametrize("status", ["running", "succeeded"])
+def test_a_redelivered_message_leaves_a_running_or_ended_job_alone(team: Team, fakes: mock.Mock, status: str) -> None:
+    # At-least-once delivery (acks_late): the same message may come again, even to a worker that could not run it.
+    run = RunFactory(team=team, config=tiny_config(device="cuda"), status=status, worker_hostname="w@first")
+    fit = mock.Mock()
+    with mock.patch.object(training, "fit", fit), mock.patch("torch.cuda.is_available", return_value=False):
+        training.train_run(run.pk, hostname="w@second")
+    fit.assert_not_called()
+    run.refresh_from_db()
+    assert (run.status, run.worker_hostname, run.status_message) == (status, "w@first", "")
+
+
 def test_it_refuses_a_teacher_that_learned_other_classes(team: Team, fakes: mock.Mock) -> None:
     teacher = TeacherRunFactory(team=team, class_names=["cats", "dogs"])
     run = RunFactory(team=team, teacher=teacher)

@@ -134,9 +134,13 @@ class ImportLifecycle(Lifecycle[DatasetImport]):
 
     model = DatasetImport
     noun = "import"
+    task_name = jobs.DATASET_IMPORT
 
     def publish(self, task: DatasetImport) -> None:
         _publish(task)
+
+    def send(self, task: DatasetImport) -> None:
+        jobs.enqueue_dataset_import(import_id=task.pk)
 
     def fail_fields(self, task: DatasetImport, message: str) -> dict[str, Any]:
         return {"errors": [*task.errors, message], "message": "Import failed: nothing was imported"}

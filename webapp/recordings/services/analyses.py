@@ -32,9 +32,17 @@ class AnalysisLifecycle(Lifecycle[Analysis]):
 
     model = Analysis
     noun = "analysis"
+    task_name = jobs.RECORDING_ANALYSE
 
     def publish(self, task: Analysis) -> None:
         _publish(task)
+
+    def send(self, task: Analysis) -> None:
+        jobs.enqueue_recording_analysis(analysis_id=task.pk, queue=task.queue)
+
+    def sendable(self, task: Analysis) -> bool:
+        """Not before its recording is probed: `analyses_enqueue_waiting` sends it then."""
+        return bool(task.recording.info)
 
     def fail_fields(self, task: Analysis, message: str) -> dict[str, Any]:
         return {"status_message": message}

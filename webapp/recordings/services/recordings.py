@@ -32,9 +32,13 @@ class PreparationLifecycle(Lifecycle[Recording]):
 
     model = Recording
     noun = "recording"
+    task_name = jobs.RECORDING_PREPARE
 
     def publish(self, task: Recording) -> None:
         _publish(task)
+
+    def send(self, task: Recording) -> None:
+        jobs.enqueue_recording_prepare(recording_id=task.pk)
 
     def fail_fields(self, task: Recording, message: str) -> dict[str, Any]:
         return {"message": message}

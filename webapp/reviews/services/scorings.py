@@ -36,9 +36,13 @@ class ScoringLifecycle(Lifecycle[LabelScoring]):
 
     model = LabelScoring
     noun = "label scoring"
+    task_name = jobs.LABEL_SCORING
 
     def publish(self, task: LabelScoring) -> None:
         _publish(task)
+
+    def send(self, task: LabelScoring) -> None:
+        jobs.enqueue_label_scoring(scoring_id=task.pk, queue=task.queue)
 
     def fail_fields(self, task: LabelScoring, message: str) -> dict[str, Any]:
         return {"status_message": message}

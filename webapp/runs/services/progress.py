@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from django.db import transaction
 
-from webapp import events
+from webapp import events, jobs
 from webapp.runs.models import Run, RunEpoch, RunPrediction
 from webapp.runs.services._publish import publish_status
 from webapp.system.lifecycle import Lifecycle, register
@@ -46,9 +46,13 @@ class RunLifecycle(Lifecycle[Run]):
 
     model = Run
     noun = "job"
+    task_name = jobs.RUN_TRAINING
 
     def publish(self, task: Run) -> None:
         publish_status(task)
+
+    def send(self, task: Run) -> None:
+        jobs.enqueue_training(run_id=task.pk, queue=task.queue)
 
     def fail_fields(self, task: Run, message: str) -> dict[str, Any]:
         return {"status_message": message}

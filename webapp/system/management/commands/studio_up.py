@@ -1,4 +1,5 @@
-"""`./studio up`: the embedded Redis, a Celery worker and the ASGI web server, started and stopped together."""
+"""`./studio up`: the embedded Redis, a Celery worker, the ASGI web server and the reaper, started and stopped together;
+one that crashes is restarted (with back-off), logged, and shown on the Status page."""
 
 import os
 import signal
@@ -16,7 +17,8 @@ from webapp.accounts import selectors as account_selectors
 from webapp.accounts import services as account_services
 from webapp.accounts.models import User
 from webapp.system.embedded_redis import redis_server_argv, redis_wait
-from webapp.system.supervisor import Supervisor
+from webapp.system.processes import ProcessState, processes_write
+from webapp.system.supervisor import Child, Supervisor
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -45,6 +47,15 @@ def _wait_listening(host: str, port: int, *, timeout: float, supervisor: Supervi
         time.sleep(0.2)
 
 
+def _report(children: list[Child]) -> None:
+    """Tell the Status page (through a file under VAR_DIR) which processes run and how often each was restarted."""
+    processes_write([
+        ProcessState(name=child.name, pid=child.process.pid, state=child.state, restarts=child.restarts,
+                     last_exit_code=child.last_exit_code, last_exit_at=child.last_exit_at)
+        for child in children
+    ])  # fmt: skip
+
+
 # Mingle and gossip only chat between workers; without them a worker is ready about a second sooner.
 _WORKER_FLAGS = ("-l", "INFO", "--without-mingle", "--without-gossip")
 
@@ -55,10 +66,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGTERM, _interrupt)
-        supervisor = Supervisor(env=self._child_env())
-        exit_code = 0
+        supervisor = Supervisor(env=self._child_env(), on_change=_report)
         try:
-            exit_code = self._run(supervisor)
+            self._run(supervisor)
         except KeyboardInterrupt:
             self.stdout.write("\nStopping the Studio…")
         finally:
@@ -67,10 +77,8 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             supervisor.stop()
         self.stdout.write("Studio stopped; nothing left running.")
-        if exit_code:
-            sys.exit(exit_code)
 
-    def _run(self, supervisor: Supervisor) -> int:
+    def _run(self, supervisor: Supervisor) -> None:
         host, port = settings.STUDIO_HOST, settings.STUDIO_PORT
         self._check_ports(host, port)
         if settings.REDIS_EMBEDDED:
@@ -87,9 +95,8 @@ class Command(BaseCommand):
         _wait_listening(_reachable_host(host), port, timeout=60, supervisor=supervisor)
         base_url = f"http://{_reachable_host(host)}:{port}/"
         self._banner(base_url, admin_email=admin.email if admin else "")
-        child = supervisor.wait_first_exit()
-        self.stderr.write(f"{child.name} exited with code {child.process.returncode}; stopping the others.")
-        return child.process.returncode or 1
+        _report(supervisor.children)
+        supervisor.supervise()  # until Ctrl-C or SIGTERM: a process that exits is restarted, never the end
 
     def _bootstrap_admin(self) -> User | None:
         try:
@@ -139,7 +146,7 @@ class Command(BaseCommand):
             f"  Mini-ResEmoteNet Studio is running at {base_url}",
             f"  {login}",
             f"  Health: {base_url}healthz   API docs: {base_url}api/docs/",
-            "  Press Ctrl-C to stop the web server, the worker and Redis together.",
+            "  Press Ctrl-C to stop the web server, the worker and Redis together (one that crashes is restarted).",
             "",
         ]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
