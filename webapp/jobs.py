@@ -10,12 +10,13 @@ from celery import Celery
 
 PING = "system.ping"
 RUN_TRAINING = "runs.train"
+RUN_LATENCY = "runs.measure_latency"
 DATASET_IMPORT = "datasets.import_dataset"
 RECORDING_PREPARE = "recordings.prepare"
 RECORDING_ANALYSE = "recordings.analyse"
 LABEL_SCORING = "reviews.score_labels"
 
-TASK_NAMES = (PING, RUN_TRAINING, DATASET_IMPORT, RECORDING_PREPARE, RECORDING_ANALYSE, LABEL_SCORING)
+TASK_NAMES = (PING, RUN_TRAINING, RUN_LATENCY, DATASET_IMPORT, RECORDING_PREPARE, RECORDING_ANALYSE, LABEL_SCORING)
 
 
 @cache
@@ -34,6 +35,11 @@ def enqueue_ping(*, ping_id: int) -> str:
 def enqueue_training(*, run_id: int, queue: str) -> str:
     """Queue training job `run_id` on `queue` (`gpu`, or `cpu` when no GPU worker is alive); returns the task id."""
     return _client().send_task(RUN_TRAINING, kwargs={"run_id": run_id}, queue=queue).id
+
+
+def enqueue_latency_measurement(*, run_id: int) -> str:
+    """Queue the CPU latency measurement of finished job `run_id` (queue `cpu`; it waits until its machine is idle)."""
+    return _client().send_task(RUN_LATENCY, kwargs={"run_id": run_id}, queue="cpu").id
 
 
 def enqueue_dataset_import(*, import_id: int, queue: str = "cpu") -> str:

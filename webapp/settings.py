@@ -164,6 +164,7 @@ CELERY_TASK_ROUTES = {
     "system.ping": {"queue": "cpu"},
     "datasets.import_dataset": {"queue": "cpu"},
     "runs.train": {"queue": "gpu"},  # a job without a GPU worker is sent to "cpu" explicitly
+    "runs.measure_latency": {"queue": "cpu"},  # CPU latency, measured alone on its machine
     "recordings.prepare": {"queue": "cpu"},
     "recordings.analyse": {"queue": "gpu"},  # like jobs: "cpu" explicitly when no GPU worker is alive
     "reviews.score_labels": {"queue": "gpu"},  # likewise

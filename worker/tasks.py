@@ -8,7 +8,9 @@ from worker import datasets
 from worker.recordings.analysis import analyse_run
 from worker.recordings.prepare import prepare_run
 from worker.reviews.scoring import score_run
-from worker.runs import training
+from worker.runs import latency, training
+
+LATENCY_RETRY_SECONDS = 30
 
 
 @shared_task(name=jobs.PING, bind=True)
@@ -21,6 +23,15 @@ def ping(self: Task, ping_id: int) -> None:
 def run_training(self: Task, run_id: int) -> None:
     """Train or distil job `run_id`, reporting live; a permanent error fails the job with its reason, then raises."""
     training.train_run(run_id, hostname=self.request.hostname or "unknown")
+
+
+@shared_task(name=jobs.RUN_LATENCY, bind=True, max_retries=None)
+def measure_latency(self: Task, run_id: int) -> None:
+    """Measure a finished job's CPU latency alone on this machine; while other work runs here, try again later."""
+    try:
+        latency.measure_run_latency(run_id, hostname=self.request.hostname or "")
+    except latency.MachineBusyError as busy:
+        raise self.retry(countdown=LATENCY_RETRY_SECONDS, exc=busy) from None
 
 
 @shared_task(name=jobs.DATASET_IMPORT, bind=True)

@@ -103,8 +103,24 @@ window.RunStatusView = (function () {
     role("val-accuracy").textContent = val + " (best epoch " + (metrics.best_epoch || "—") + ")";
     role("parameters").textContent = run.parameters === null ? "—" : run.parameters.toLocaleString("en-US");
     role("size").textContent = fileSize(run.size_bytes);
-    role("latency").textContent = run.latency_ms === null ? "—" : run.latency_ms.toFixed(2) + " ms";
+    showLatency(run);
     role("seconds").textContent = C.duration(metrics.seconds);
+  }
+
+  // The number, and how it was measured in the server's words (run.latency_summary); a note stays as rendered.
+  function showLatency(run) {
+    role("latency-ms").textContent = run.latency_ms === null ? "—" : run.latency_ms.toFixed(2) + " ms";
+    let how = role("latency-how");
+    if (!how && run.latency_summary) {
+      how = document.createElement("small");
+      how.className = "latency-how muted";
+      how.dataset.role = "latency-how";
+      role("latency-ms").after(how);
+    }
+    if (how) how.textContent = run.latency_summary;
+    const note = role("latency-note");
+    if (note) note.textContent = (run.latency && run.latency.note) || "";
+    document.getElementById("latency-form").hidden = run.latency_pending;
   }
 
   function apply(run) {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("runs/<int:pk>/", apis.RunDetailApi.as_view(), name="run_detail"),
     path("runs/<int:pk>/cancel/", apis.RunCancelApi.as_view(), name="run_cancel"),
     path("runs/<int:pk>/retry/", apis.RunRetryApi.as_view(), name="run_retry"),
+    path("runs/<int:pk>/latency/", apis.RunLatencyApi.as_view(), name="run_latency"),
     path("runs/<int:pk>/retrain/", apis.RunRetrainApi.as_view(), name="run_retrain"),
     path("runs/<int:pk>/checkpoint/", apis.RunArtifactApi.as_view(kind="checkpoint"), name="run_checkpoint"),
     path("runs/<int:pk>/onnx/", apis.RunArtifactApi.as_view(kind="onnx"), name="run_onnx"),

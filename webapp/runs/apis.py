@@ -121,6 +121,16 @@ class RunRetryApi(APIView):
         return Response(run_detail_data(clone), status=status.HTTP_201_CREATED)
 
 
+class RunLatencyApi(APIView):
+    """Measure a finished job's CPU latency again (queued; it runs alone on its worker's machine); 400 without a
+    checkpoint. The job's `latency` says how and when, and `run.status` tells watchers once it is measured."""
+
+    @extend_schema(request=None, responses={202: RunDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        run = selectors.run_get(user=request.user, run_id=pk)
+        return Response(run_detail_data(services.run_latency_request(run=run)), status=status.HTTP_202_ACCEPTED)
+
+
 class RunRetrainApi(APIView):
     """Train again with a job's exact settings (and teacher) on another dataset version of your teams, e.g. the one a
     review just committed; `dataset_version` is the version's id."""

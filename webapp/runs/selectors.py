@@ -37,6 +37,11 @@ def run_load(*, run_id: int) -> Run:
     return _runs().get(pk=run_id)
 
 
+def run_load_or_none(*, run_id: int) -> Run | None:
+    """One job by id for the worker, or None when it was deleted meanwhile."""
+    return _runs().filter(pk=run_id).first()
+
+
 def run_team_id(*, run_id: int) -> int | None:
     """The team owning a job, for the live consumer's permission check."""
     return Run.objects.filter(pk=run_id).values_list("team_id", flat=True).first()

@@ -40,6 +40,12 @@ class RunSerializer(serializers.Serializer):
     parameters = serializers.IntegerField(allow_null=True)
     size_bytes = serializers.IntegerField(allow_null=True)
     latency_ms = serializers.FloatField(allow_null=True, help_text="Median CPU batch-1 latency")
+    latency = serializers.JSONField(
+        help_text="How latency_ms was measured: median_ms, p25_ms, p75_ms, min_ms, max_ms, runs, warmup, threads, "
+        "input_size, measured_at, host, side_by_side_with, note; queued_at while a measurement waits"
+    )
+    latency_summary = serializers.CharField(help_text="How and when latency_ms was measured, in words")
+    latency_pending = serializers.BooleanField(help_text="A measurement is queued: it waits until its machine is idle")
     has_checkpoint = serializers.BooleanField()
     has_onnx = serializers.BooleanField()
     queue_position = serializers.SerializerMethodField(help_text="1 = next to start; null unless queued")

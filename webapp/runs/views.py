@@ -89,6 +89,19 @@ def run_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("runs:detail", pk=clone.pk)
 
 
+@require_POST
+def run_measure_latency_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a new latency measurement of a finished job."""
+    run = selectors.run_get(user=request.user, run_id=pk)
+    try:
+        services.run_latency_request(run=run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Latency measurement queued: it runs once its worker's machine is idle.")
+    return redirect("runs:detail", pk=pk)
+
+
 def model_list_view(request: HttpRequest) -> HttpResponse:
     """Every trained checkpoint of the user's teams, with downloads and a compare selection."""
     return render(request, "runs/models.html", {"models": selectors.model_list(user=request.user)})

@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 from django.conf import settings
 
-from kdcore.benchmark import benchmark_model
+from kdcore.benchmark import count_parameters
 from kdcore.checkpoint import save_checkpoint
 from kdcore.config import TrainConfig
 from kdcore.data import FaceArrays
@@ -58,15 +58,18 @@ def check_teacher_classes(run: Run, arrays: FaceArrays) -> None:
 
 
 def store_artifacts(run: Run, result: FitResult) -> services.RunArtifacts:
-    """Write the checkpoint and ONNX export under MEDIA_ROOT/runs/<id>/ and measure the model on the CPU."""
+    """Write the checkpoint and ONNX export under MEDIA_ROOT/runs/<id>/.
+
+    Latency is not measured here: this process may share the CPU with another job. `run_mark_succeeded` queues the
+    measurement as its own task (`worker.runs.latency`), which waits until the machine is idle.
+    """
     checkpoint = f"{run.artifact_dir}/{CHECKPOINT_NAME}"
     size = save_checkpoint(media_path(checkpoint), result.model, result.config, checkpoint_meta(result)).stat().st_size
     onnx = f"{run.artifact_dir}/{ONNX_NAME}"
     parity = _export_onnx(result, media_path(onnx))
-    bench = benchmark_model(result.model.cpu(), name=run.config["model"], device="cpu", batch_sizes=(1,), runs=20)
     return services.RunArtifacts(
         checkpoint_path=checkpoint, onnx_path=onnx if parity is not None else "", onnx_max_abs_diff=parity,
-        parameters=bench.size.parameters, size_bytes=size, latency_ms=bench.latency_ms,
+        parameters=count_parameters(result.model), size_bytes=size,
     )  # fmt: skip
 
 

@@ -46,9 +46,7 @@ def fake_fit(*, before_step: Callable[[int], None] = lambda step: None) -> FitFa
     return fit
 
 
-ARTIFACTS = services.RunArtifacts(
-    checkpoint_path="runs/x/best.pt", onnx_path="", parameters=5, size_bytes=7, latency_ms=1.0
-)
+ARTIFACTS = services.RunArtifacts(checkpoint_path="runs/x/best.pt", onnx_path="", parameters=5, size_bytes=7)
 
 
 @pytest.fixture
@@ -155,8 +153,8 @@ def test_it_trains_for_real_and_leaves_a_checkpoint_an_onnx_export_and_measureme
     assert run.size_bytes == (tmp_path / run.checkpoint_path).stat().st_size
     assert run.parameters is not None
     assert run.parameters > 0
-    assert run.latency_ms is not None
-    assert run.latency_ms > 0
+    assert run.latency_ms is None  # measured by its own task, alone on the machine (tests/worker/runs/test_latency.py)
+    assert run.latency_pending
     assert run.metrics["onnx_max_abs_diff"] < 1e-3
     assert run.class_names == ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
     assert len(run.metrics["test"]["per_class_f1"]) == 7
