@@ -261,6 +261,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"healthz_probes": {"()": "webapp.system.logs.HealthzProbeFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"django.request": {"filters": ["healthz_probes"]}},  # /healthz's 503 is an answer, not an error
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
