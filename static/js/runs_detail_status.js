@@ -72,6 +72,7 @@ window.RunStatusView = (function () {
     const retry = role("retry");
     retry.classList.toggle("button-primary", run.status !== "succeeded");
     retry.classList.toggle("button-quiet", run.status === "succeeded");
+    role("delete").hidden = !isFinished(run);
     role("checkpoint").hidden = !run.has_checkpoint;
     role("onnx").hidden = !run.has_onnx;
   }
@@ -103,6 +104,7 @@ window.RunStatusView = (function () {
     role("val-accuracy").textContent = val + " (best epoch " + (metrics.best_epoch || "—") + ")";
     role("parameters").textContent = run.parameters === null ? "—" : run.parameters.toLocaleString("en-US");
     role("size").textContent = fileSize(run.size_bytes);
+    role("disk").textContent = fileSize(run.disk_bytes);
     showLatency(run);
     role("seconds").textContent = C.duration(metrics.seconds);
   }

@@ -11,6 +11,8 @@ urlpatterns = [
     path("upload/", views.dataset_upload_view, name="upload"),
     path("<int:pk>/", views.dataset_detail_view, name="detail"),
     path("<int:pk>/upload/", views.dataset_version_upload_view, name="version_upload"),
+    path("<int:pk>/delete/", views.dataset_delete_view, name="delete"),
     path("<int:pk>/versions/<int:number>/", views.dataset_version_view, name="version"),
+    path("<int:pk>/versions/<int:number>/delete/", views.dataset_version_delete_view, name="version_delete"),
     path("imports/<int:pk>/retry/", views.dataset_import_retry_view, name="import_retry"),
 ]

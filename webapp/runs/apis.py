@@ -95,11 +95,17 @@ def _one_of(queryset: QuerySet[M], request: Request, pk: int, field: str) -> M:
 
 
 class RunDetailApi(APIView):
-    """One job of your teams with its epochs so far; another team's job is a 404."""
+    """One job of your teams with its epochs so far; another team's job is a 404. DELETE removes a finished job with
+    its files (400, saying why, while it runs or a student or a recording analysis still needs it)."""
 
     @extend_schema(responses=RunDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(run_detail_data(selectors.run_get(user=request.user, run_id=pk)))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        services.run_delete(run=selectors.run_get(user=request.user, run_id=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RunCancelApi(APIView):

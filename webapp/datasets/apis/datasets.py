@@ -104,12 +104,18 @@ class DatasetVersionUploadApi(_UploadApi):
 
 
 class DatasetDetailApi(APIView):
-    """One dataset of your teams; another team's is a 404."""
+    """One dataset of your teams; another team's is a 404. DELETE removes it with its versions, imports, uploads and
+    the faces only it used (400, saying why, while a job trained on it or an import or review job runs)."""
 
     @extend_schema(responses=DatasetOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
         return Response(DatasetOutputSerializer(dataset).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        services.dataset_delete(dataset=selectors.dataset_get(user=request.user, dataset_id=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DatasetImportListApi(APIView):

@@ -1,5 +1,6 @@
 """Writes of the runs app, by concern; import them from here (`from webapp.runs import services`)."""
 
+from webapp.runs.services.deletion import run_delete
 from webapp.runs.services.latency import run_latency_record, run_latency_request
 from webapp.runs.services.lifecycle import run_cancel, run_create, run_retrain, run_retry
 from webapp.runs.services.progress import (
@@ -26,6 +27,7 @@ __all__ = [
     "json_safe",
     "run_cancel",
     "run_create",
+    "run_delete",
     "run_epoch_record",
     "run_heartbeat",
     "run_latency_record",
