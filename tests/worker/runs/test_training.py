@@ -1,5 +1,6 @@
 """`train_run`: claims a job, trains it, records how it ended; `fit` and the dataset reader are swapped for fakes."""
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
@@ -8,11 +9,13 @@ from unittest import mock
 
 import pytest
 
+from kdcore.data import DatasetError
 from kdcore.train import Callback, ProgressEvent, TrainState
 from tests.faces import emotion_faces
 from tests.run_factories import RunFactory, TeacherRunFactory, tiny_config
 from webapp.accounts.models import Team, User
 from webapp.runs import selectors, services
+from worker.failures import TaskFailedError
 from worker.runs import training
 
 FitFake = Callable[..., Any]
@@ -117,7 +120,7 @@ def test_it_fails_with_the_readers_message_and_reraises(team: Team, fakes: mock.
 
 def test_it_fails_a_gpu_job_on_a_machine_without_one(team: Team, fakes: mock.Mock) -> None:
     run = RunFactory(team=team, config=tiny_config(device="cuda"))
-    with mock.patch("torch.cuda.is_available", return_value=False), pytest.raises(RuntimeError):
+    with mock.patch("torch.cuda.is_available", return_value=False), pytest.raises(TaskFailedError):
         training.train_run(run.pk, hostname="w@box")
     run.refresh_from_db()
     assert run.status == "failed"
@@ -128,11 +131,43 @@ def test_it_fails_a_gpu_job_on_a_machine_without_one(team: Team, fakes: mock.Moc
 def test_it_refuses_a_teacher_that_learned_other_classes(team: Team, fakes: mock.Mock) -> None:
     teacher = TeacherRunFactory(team=team, class_names=["cats", "dogs"])
     run = RunFactory(team=team, teacher=teacher)
-    with mock.patch.object(training, "fit", fake_fit()), pytest.raises(ValueError, match="learned the classes"):
+    with mock.patch.object(training, "fit", fake_fit()), pytest.raises(TaskFailedError, match="learned the classes"):
         training.train_run(run.pk, hostname="w@box")
     run.refresh_from_db()
     assert run.status == "failed"
     assert f"The teacher (job #{teacher.pk}) learned the classes cats, dogs" in run.status_message
+
+
+def test_an_expected_failure_is_one_info_line_and_a_fault_keeps_its_traceback(
+    team: Team, fakes: mock.Mock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    run = RunFactory(team=team)
+    unreadable = mock.Mock(side_effect=DatasetError("expected 7 classes, got 3"))
+    with mock.patch.object(training, "fit", unreadable), pytest.raises(TaskFailedError):
+        training.train_run(run.pk, hostname="w@box")
+    lines = [record for record in caplog.records if record.name.startswith("worker")]
+    assert [(record.levelname, record.getMessage()) for record in lines] == [
+        ("INFO", f"job #{run.pk} failed: expected 7 classes, got 3")
+    ]
+    assert all(record.exc_info is None for record in lines)
+    faulty = RunFactory(team=team)
+    with mock.patch.object(training, "fit", mock.Mock(side_effect=KeyError("bug"))), pytest.raises(KeyError):
+        training.train_run(faulty.pk, hostname="w@box")  # propagates: Celery logs it with its traceback
+
+
+def test_a_finished_job_keeps_its_weights_and_export_but_not_its_resume_state(
+    team: Team, fakes: mock.Mock, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    run = RunFactory(team=team)
+    folder = tmp_path / run.artifact_dir
+    folder.mkdir(parents=True)
+    for name in ("best.pt", "model.onnx", "last.pt", "best.pt.tmp"):
+        (folder / name).write_bytes(b"x")
+    with mock.patch.object(training, "fit", fake_fit()):
+        training.train_run(run.pk, hostname="w@box")
+    assert sorted(path.name for path in folder.iterdir()) == ["best.pt", "model.onnx"]
 
 
 @pytest.mark.slow
