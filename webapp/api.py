@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -15,6 +16,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     return drf_exception_handler(exc, context)
+
+
+class ListPagination(LimitOffsetPagination):
+    """`?limit=&offset=` paging with a count (`{"count", "next", "previous", "results"}`), for every list that can
+    grow long: datasets, jobs."""
+
+    default_limit = 50
+    max_limit = 500
 
 
 class StudioAutoSchema(AutoSchema):

@@ -8,7 +8,7 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts import selectors as account_selectors
+from webapp.api import ListPagination
 from webapp.datasets.models import DatasetVersion
 from webapp.runs import selectors, services
 from webapp.runs.configs import DEFAULTS, DEVICE_CHOICES, INPUT_SIZE_CHOICES, MODEL_CHOICES
@@ -27,13 +28,31 @@ M = TypeVar("M", bound=Model)
 
 
 class RunListApi(APIView):
-    """The jobs of your teams, newest first."""
+    """The jobs of your teams, newest first, a page at a time (`?limit=&offset=`, as `/api/datasets/`); narrow them
+    with `?status=succeeded` and `?dataset_version=3,4` (ids)."""
 
-    @extend_schema(responses=RunSerializer(many=True))
+    pagination_class = ListPagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=list(Run.Status.values), description="Only jobs in this state"),
+            OpenApiParameter("dataset_version", str, description="Only jobs on these versions: ids, e.g. 3,4"),
+        ],
+        responses=RunSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
+        status_wanted = request.query_params.get("status") or None
+        if status_wanted is not None and status_wanted not in Run.Status.values:
+            raise ValidationError(
+                {"status": [f"Expected one of {', '.join(Run.Status.values)}, got {status_wanted!r}."]}
+            )
+        versions = request.query_params.get("dataset_version", "")
+        version_ids = [int(part) for part in versions.split(",") if part.strip().isdigit()] if versions else None
+        runs = selectors.run_list(user=request.user, status=status_wanted, version_ids=version_ids)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(runs, request, view=self)
         positions = selectors.run_queue_positions()
-        runs = selectors.run_list(user=request.user, limit=200)
-        return Response([run_payload(run, position=positions.get(run.pk)) for run in runs])
+        return paginator.get_paginated_response([run_payload(run, position=positions.get(run.pk)) for run in page])
 
 
 class RunQueueApi(APIView):
@@ -46,6 +65,21 @@ class RunQueueApi(APIView):
         )
 
 
+# Request bodies for the docs page: no `team` (the job goes to your first team), ids to replace with yours.
+_TRAINED = {name: DEFAULTS[name] for name in ("model", "epochs", "batch_size", "lr", "input_size")}
+CREATE_EXAMPLES = [
+    OpenApiExample(
+        "Train a teacher", request_only=True, value={"dataset_version": 1, **_TRAINED, "model": "resemotenet"},
+        description="From the labels alone, on dataset version 1 (its id: GET /api/datasets/).",
+    ),
+    OpenApiExample(
+        "Distil a student", request_only=True,
+        value={"dataset_version": 1, "teacher": 2, **_TRAINED, "temperature": 4.0, "alpha": 0.7},
+        description="From the finished job 2 of your team; T and α weigh the teacher's soft targets.",
+    ),
+]  # fmt: skip
+
+
 class RunCreateApi(APIView):
     """Queue a training job, or a distillation when `teacher` names a finished job of the same team.
 
@@ -54,7 +88,11 @@ class RunCreateApi(APIView):
     """
 
     class InputSerializer(serializers.Serializer):
-        team = serializers.IntegerField(required=False, help_text="One of your teams; default: your first.")
+        team = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            help_text="Id of one of your teams (GET /api/me/); leave it out for your first.",
+        )
         dataset_version = serializers.IntegerField()
         teacher = serializers.IntegerField(required=False, allow_null=True, help_text="Job to distil from")
         model = serializers.ChoiceField(MODEL_CHOICES, default=DEFAULTS["model"])
@@ -71,7 +109,7 @@ class RunCreateApi(APIView):
             required=False, allow_null=True, help_text="Plan as many epochs as fit in this many minutes"
         )
 
-    @extend_schema(request=InputSerializer, responses={201: RunDetailSerializer})
+    @extend_schema(request=InputSerializer, responses={201: RunDetailSerializer}, examples=CREATE_EXAMPLES)
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

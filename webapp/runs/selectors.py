@@ -23,9 +23,15 @@ def _runs() -> QuerySet[Run]:
     return Run.objects.select_related("created_by", "dataset_version__dataset", "teacher")
 
 
-def run_list(*, user: AnyUser, limit: int | None = None) -> QuerySet[Run]:
-    """The jobs of the user's teams, newest first."""
+def run_list(
+    *, user: AnyUser, limit: int | None = None, status: str | None = None, version_ids: Sequence[int] | None = None
+) -> QuerySet[Run]:
+    """The jobs of the user's teams, newest first; only those in `status` or on the versions `version_ids`, if given."""
     runs = team_scope(_runs(), user=user)
+    if status is not None:
+        runs = runs.filter(status=status)
+    if version_ids is not None:
+        runs = runs.filter(dataset_version_id__in=version_ids)
     return runs[:limit] if limit else runs
 
 

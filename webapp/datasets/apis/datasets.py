@@ -9,13 +9,13 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts import selectors as account_selectors
+from webapp.api import ListPagination
 from webapp.datasets import selectors, services
 from webapp.datasets.serializers import DatasetImportOutputSerializer, DatasetOutputSerializer, dataset_import_payload
 from webapp.system.uploads import upload_size_check
@@ -24,11 +24,8 @@ _TOO_LARGE = OpenApiResponse(description="The upload is over STUDIO_MAX_UPLOAD_M
 _IMAGE_SIZE_HELP = "Side of the stored square grayscale faces; FER2013's native 48 keeps its pixels exact."
 
 
-class DatasetPagination(LimitOffsetPagination):
-    """`?limit=&offset=` paging with a count, for lists that can grow long."""
-
-    default_limit = 50
-    max_limit = 500
+class DatasetPagination(ListPagination):
+    """`?limit=&offset=` paging with a count (50 by default, at most 500)."""
 
 
 class _UploadApi(APIView):
