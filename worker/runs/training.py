@@ -58,6 +58,13 @@ def check_teacher_classes(run: Run, arrays: FaceArrays) -> None:
         )
 
 
+def dataset_version_meta(run: Run) -> dict[str, object]:
+    """Which dataset version a checkpoint was trained on, as the Studio's pages name it: its id, its label and the
+    fingerprint they show (kdcore's own, over the arrays, is `arrays_fingerprint`)."""
+    version = run.dataset_version
+    return {"id": version.pk, "label": str(version), "fingerprint": version.fingerprint}
+
+
 def store_artifacts(run: Run, result: FitResult) -> services.RunArtifacts:
     """Write the checkpoint and ONNX export under MEDIA_ROOT/runs/<id>/.
 
@@ -65,7 +72,8 @@ def store_artifacts(run: Run, result: FitResult) -> services.RunArtifacts:
     measurement as its own task (`worker.runs.latency`), which waits until the machine is idle.
     """
     checkpoint = f"{run.artifact_dir}/{CHECKPOINT_NAME}"
-    size = save_checkpoint(media_path(checkpoint), result.model, result.config, checkpoint_meta(result)).stat().st_size
+    meta = {**checkpoint_meta(result), "dataset_version": dataset_version_meta(run)}
+    size = save_checkpoint(media_path(checkpoint), result.model, result.config, meta).stat().st_size
     onnx = f"{run.artifact_dir}/{ONNX_NAME}"
     parity = _export_onnx(result, media_path(onnx))
     return services.RunArtifacts(

@@ -9,8 +9,10 @@ from unittest import mock
 
 import pytest
 
+from kdcore.checkpoint import load_checkpoint
 from kdcore.data import DatasetError
-from kdcore.train import Callback, ProgressEvent, TrainState
+from kdcore.models import build_model
+from kdcore.train import Callback, FitResult, ProgressEvent, TrainState
 from tests.faces import emotion_faces
 from tests.run_factories import RunFactory, TeacherRunFactory, tiny_config
 from webapp.accounts.models import Team, User
@@ -168,6 +170,23 @@ def test_a_finished_job_keeps_its_weights_and_export_but_not_its_resume_state(
     with mock.patch.object(training, "fit", fake_fit()):
         training.train_run(run.pk, hostname="w@box")
     assert sorted(path.name for path in folder.iterdir()) == ["best.pt", "model.onnx"]
+
+
+def test_its_checkpoint_names_the_dataset_version_with_the_fingerprint_the_pages_show(
+    team: Team, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    run = RunFactory(team=team)
+    model = build_model(run.config)
+    result = FitResult(model=model, config=run.config, best_epoch=1, val=None, test=None, test_tta=None,
+                       class_names=tuple("abcdefg"), fingerprint="f" * 64)  # fmt: skip
+    with mock.patch.object(training, "_export_onnx", return_value=None):
+        artifacts = training.store_artifacts(run, result)
+    _, _, meta = load_checkpoint(tmp_path / artifacts.checkpoint_path)
+    version = run.dataset_version
+    assert meta["dataset_version"] == {"id": version.pk, "label": str(version), "fingerprint": version.fingerprint}
+    assert meta["arrays_fingerprint"] == "f" * 64  # kdcore's own, computed otherwise: named otherwise
+    assert "dataset_fingerprint" not in meta
 
 
 @pytest.mark.slow
