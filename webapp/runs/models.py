@@ -129,6 +129,12 @@ class Run(WorkerTask):
         return bool(self.latency.get("measured_at"))
 
     @property
+    def latency_measured_at(self) -> datetime | None:
+        """When `latency_ms` was measured (None before a repeatable measurement)."""
+        measured = self.latency.get("measured_at")
+        return localtime(datetime.fromisoformat(measured)) if measured else None
+
+    @property
     def latency_pending(self) -> bool:
         """Whether a measurement is queued that has not been taken yet."""
         queued, measured = self.latency.get("queued_at"), self.latency.get("measured_at")
@@ -143,7 +149,7 @@ class Run(WorkerTask):
         if not self.latency_measured:
             return "" if self.latency_ms is None else LEGACY_LATENCY
         facts = self.latency
-        when = date_format(localtime(datetime.fromisoformat(facts["measured_at"])), "j M Y, H:i")
+        when = date_format(self.latency_measured_at, "j M Y, H:i")
         threads = "thread" if facts["threads"] == 1 else "threads"
         return (
             f"Median of {facts['runs']} runs on {facts['threads']} {threads} after {facts['warmup']} warm-up runs "

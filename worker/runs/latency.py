@@ -46,6 +46,7 @@ class Measured:
     result: LatencyMeasurement
     side_by_side_with: int | None = None
     note: str = ""
+    slower_than_teacher: bool = False
 
 
 def measure_run_latency(run_id: int, *, hostname: str) -> bool:
@@ -104,8 +105,9 @@ def measure_with_teacher(run: Run) -> list[Measured]:
     if teacher.latency_measured and teacher.latency_ms is not None and alone.median_ms <= teacher.latency_ms:
         return [Measured(run, alone)]
     student, measured_teacher = measure_latencies([model, _load(teacher)], threads=THREADS, runs=RUNS, warmup=WARMUP)
+    slower = student.median_ms > measured_teacher.median_ms
     return [
-        Measured(run, student, teacher.pk, _student_note(teacher, student, measured_teacher)),
+        Measured(run, student, teacher.pk, _student_note(teacher, student, measured_teacher), slower),
         Measured(teacher, measured_teacher, run.pk, f"Measured side by side with its student, job #{run.pk}."),
     ]
 
@@ -141,5 +143,5 @@ def _details(item: Measured, machine: str) -> dict[str, Any]:
     return {
         **numbers, "spread_ms": round(item.result.spread_ms, 4), "measured_at": timezone.now().isoformat(),
         "host": machine, "torch": str(torch.__version__), "side_by_side_with": item.side_by_side_with,
-        "note": item.note,
+        "note": item.note, "slower_than_teacher": item.slower_than_teacher,
     }  # fmt: skip

@@ -47,11 +47,12 @@ def test_the_models_and_job_pages_show_the_measurement_and_its_note(
 ) -> None:
     student = TeacherRunFactory(team=team, teacher=measured)
     note = f"Slower than its teacher (job #{measured.pk}, 1.10 ms) even measured side by side with it."
-    services.run_latency_record(run_id=student.pk, latency_ms=1.3, details={**MEASURED, "note": note})
+    slower = {**MEASURED, "note": note, "slower_than_teacher": True}
+    services.run_latency_record(run_id=student.pk, latency_ms=1.3, details=slower)
     models = alice_client.get(reverse("runs:models")).content.decode()
     assert "1.23 ms" in models
-    assert "median of 20, 1 thread" in models
-    assert note in models
+    assert "median of 20, 1 thread, 4 Mar 14:02" in models
+    assert f'<small class="latency-note" title="{note}">slower than its teacher</small>' in models
     detail = alice_client.get(reverse("runs:detail", args=[measured.pk])).content.decode()
     assert "measured 4 Mar 2025, 14:02 on box" in detail
     assert "Measure again" in detail

@@ -132,6 +132,7 @@ def test_a_student_that_measured_slower_than_its_teacher_is_measured_again_side_
     assert (again.run.pk, again.result.median_ms, again.side_by_side_with) == (student.pk, 1.0, teacher.pk)
     assert again.note == f"Measured side by side with its teacher, job #{teacher.pk} (3.10 ms)."
     assert (with_teacher.run.pk, with_teacher.result.median_ms) == (teacher.pk, 3.1)
+    assert not again.slower_than_teacher
 
 
 def test_a_student_slower_even_side_by_side_says_so_and_why(team: Team) -> None:
@@ -147,3 +148,4 @@ def test_a_student_slower_even_side_by_side_says_so_and_why(team: Team) -> None:
         f"Slower than its teacher (job #{student.teacher_id}, 2.00 ms) even measured side by side with it. "
         "It reads 160 px images, the teacher 64 px."
     )
+    assert again.slower_than_teacher
