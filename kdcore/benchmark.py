@@ -4,6 +4,10 @@ Protocol (the one behind PRODUCT.md's H100 figures): eval mode under ``torch.inf
 autocast and channels-last inputs, with ``torch.cuda.synchronize()`` around every timed call so a time covers
 the kernels and not just their launch; on CPU, fp32. Each batch size is warmed up, then timed ``runs`` times,
 and the median is reported (robust to the odd slow call from a background process or clock change).
+
+``measure_latency`` / ``measure_latencies`` give the CPU batch-1 latency a page can state as a fact: a fixed
+intra-op thread count, warm-up, the median of repeated runs with its spread, and several models measured side by
+side (interleaved) when they are to be compared.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 import io
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +31,9 @@ DEFAULT_BATCH_SIZES = (1, 256, 1024)
 
 Progress = Callable[[str], None]
 """Called with a short description before each measurement (``"resemotenet: batch 256"``)."""
+
+Timer = Callable[[], float]
+"""Seconds from an arbitrary origin (``time.perf_counter``); tests pass a fake one."""
 
 
 @dataclass(frozen=True)
@@ -188,3 +196,98 @@ def benchmark_registered(
         del model
         if torch.device(device).type == "cuda":
             torch.cuda.empty_cache()
+
+
+@dataclass(frozen=True)
+class LatencyMeasurement:
+    """CPU batch-1 latency of one model and how it was measured, so a page can state it as a fact.
+
+    ``median_ms`` is the number to quote; the quartiles and extremes show how steady the runs were, and ``runs``,
+    ``warmup`` and ``threads`` say how to repeat it.
+    """
+
+    median_ms: float
+    p25_ms: float
+    p75_ms: float
+    min_ms: float
+    max_ms: float
+    runs: int
+    warmup: int
+    threads: int
+    input_size: int
+
+    @property
+    def spread_ms(self) -> float:
+        """Interquartile range: how far the middle half of the runs lie apart."""
+        return self.p75_ms - self.p25_ms
+
+
+def _percentile(ordered: Sequence[float], q: float) -> float:
+    """Linear-interpolated percentile ``q`` (0 to 1) of values sorted ascending."""
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _summary(seconds: Sequence[float], *, warmup: int, threads: int, input_size: int) -> LatencyMeasurement:
+    ordered = sorted(s * 1e3 for s in seconds)
+    return LatencyMeasurement(
+        median_ms=statistics.median(ordered), p25_ms=_percentile(ordered, 0.25), p75_ms=_percentile(ordered, 0.75),
+        min_ms=ordered[0], max_ms=ordered[-1], runs=len(ordered), warmup=warmup, threads=threads,
+        input_size=input_size,
+    )  # fmt: skip
+
+
+@contextmanager
+def intra_op_threads(threads: int) -> Iterator[None]:
+    """Run the block with ``threads`` intra-op threads, then restore the caller's count.
+
+    A fixed count makes CPU timings comparable: with torch's default (every core) a measurement depends on how many
+    cores happen to be free.
+    """
+    if threads < 1:
+        raise ValueError(f"threads must be ≥ 1, got {threads}")
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+@torch.inference_mode()
+def measure_latencies(
+    models: Sequence[nn.Module], *, threads: int = 1, runs: int = 20, warmup: int = 5, timer: Timer = time.perf_counter
+) -> list[LatencyMeasurement]:
+    """CPU batch-1 latency of each model, measured side by side: round by round, one timed call of each in turn.
+
+    Interleaving means a burst of background load slows every model alike, so their order holds even on a busy
+    machine; the median of ``runs`` calls after ``warmup`` untimed ones ignores the odd slow call. Models are moved
+    to the CPU and set to eval mode. Input: random [1, 3, S, S], S each model's input size.
+    """
+    if runs < 1 or warmup < 0:
+        raise ValueError(f"runs must be ≥ 1 and warmup ≥ 0, got runs={runs}, warmup={warmup}")
+    cpu = torch.device("cpu")
+    prepared = [model.to(cpu).eval() for model in models]
+    inputs = [torch.randn(1, 3, input_size_of(model), input_size_of(model)) for model in prepared]
+    samples: list[list[float]] = [[] for _ in prepared]
+    with intra_op_threads(threads):
+        for round_ in range(warmup + runs):
+            for model, x, taken in zip(prepared, inputs, samples, strict=True):
+                started = timer()
+                model(x)
+                elapsed = timer() - started
+                if round_ >= warmup:
+                    taken.append(elapsed)
+    return [
+        _summary(taken, warmup=warmup, threads=threads, input_size=int(x.shape[-1]))
+        for taken, x in zip(samples, inputs, strict=True)
+    ]
+
+
+def measure_latency(
+    model: nn.Module, *, threads: int = 1, runs: int = 20, warmup: int = 5, timer: Timer = time.perf_counter
+) -> LatencyMeasurement:
+    """CPU batch-1 latency of one model: ``measure_latencies`` of it alone."""
+    return measure_latencies([model], threads=threads, runs=runs, warmup=warmup, timer=timer)[0]

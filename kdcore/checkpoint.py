@@ -1,7 +1,8 @@
 """Checkpoints: a state dict plus plain metadata, never a pickled model.
 
 Layout: ``{"model": state_dict, "config": TrainConfig.to_dict(), "meta": {...}}`` where meta holds the model
-name, width, class names, dataset fingerprint, metrics, seed and versions. Loaded with ``weights_only=True``.
+name, width, class names, the data's fingerprint (``arrays_fingerprint``), metrics, seed and versions. Loaded
+with ``weights_only=True``.
 """
 
 from __future__ import annotations

@@ -11,8 +11,10 @@ rest of kdcore still runs on a box with torch alone.
 
 from __future__ import annotations
 
+import json
+import logging
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -53,6 +55,24 @@ def _quiet_deprecations() -> Iterator[None]:
         yield
 
 
+# The dynamo exporter's passes report every step at INFO (dozens of lines per model): a worker's log is for people.
+EXPORTER_LOGGERS = ("torch.onnx", "torch.export", "onnx", "onnx_ir", "onnxscript")
+
+
+@contextmanager
+def _quiet_exporter_logs(level: int = logging.WARNING) -> Iterator[None]:
+    """Raise the exporter's loggers to ``level`` for the block (their warnings still show), then restore them."""
+    loggers = [logging.getLogger(name) for name in EXPORTER_LOGGERS]
+    before = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(max(level, logger.level))
+    try:
+        yield
+    finally:
+        for logger, old in zip(loggers, before, strict=True):
+            logger.setLevel(old)
+
+
 def _example_input(model: nn.Module, batch_size: int = 1, *, seed: int = 0) -> torch.Tensor:
     """Seeded normal input [B, 3, S, S] (fp32, S = the model's input size) on the model's device."""
     device = next(model.parameters()).device
@@ -77,7 +97,14 @@ def export_torchscript(model: nn.Module, path: str | Path) -> Path:
     return path
 
 
-def export_onnx(model: nn.Module, path: str | Path, *, opset: int = DEFAULT_OPSET, dynamo: bool = True) -> Path:
+def export_onnx(
+    model: nn.Module,
+    path: str | Path,
+    *,
+    opset: int = DEFAULT_OPSET,
+    dynamo: bool = True,
+    class_names: Sequence[str] = (),
+) -> Path:
     """Export ``model`` to one self-contained ``.onnx`` file with a dynamic batch dimension; returns the path.
 
     Args:
@@ -86,22 +113,44 @@ def export_onnx(model: nn.Module, path: str | Path, *, opset: int = DEFAULT_OPSE
         opset: ONNX opset; the dynamo exporter needs ≥ 18.
         dynamo: use torch's ``torch.export``-based exporter (the maintained one; needs ``onnxscript``, ~1–2 s).
             ``False`` uses the legacy TorchScript-based exporter: faster (~0.1 s) but deprecated upstream.
+        class_names: the K classes in logit order, stored in the file's metadata (``onnx_metadata``), so a file
+            handed on alone still says what its outputs mean.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     names: dict[str, Any] = {"input_names": [INPUT_NAME], "output_names": [OUTPUT_NAME], "opset_version": opset}
-    with _eval_mode(model), torch.no_grad(), _quiet_deprecations():
+    metadata = onnx_metadata(model, class_names)
+    with _eval_mode(model), torch.no_grad(), _quiet_deprecations(), _quiet_exporter_logs():
         # Batch 2, not 1: torch.export specialises dimensions of size 0 and 1 to constants.
         example = (_example_input(model, batch_size=2),)
         if dynamo:
             dims = ({0: torch.export.Dim("batch")},)
-            torch.onnx.export(
-                model, example, str(path), dynamo=True, external_data=False, dynamic_shapes=dims, verbose=False, **names
-            )
+            program = torch.onnx.export(model, example, dynamo=True, dynamic_shapes=dims, verbose=False, **names)
+            assert program is not None, "the dynamo exporter returns its program when given no file"
+            program.model.metadata_props.update(metadata)
+            program.save(str(path), external_data=False)
         else:
             axes = {INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}}
             torch.onnx.export(model, example, str(path), dynamo=False, dynamic_axes=axes, **names)
+            _add_metadata(path, metadata)
     return path
+
+
+def onnx_metadata(model: nn.Module, class_names: Sequence[str] = ()) -> dict[str, str]:
+    """What an exported file says about itself: its classes (JSON list, logit order) and input side in pixels."""
+    metadata = {"input_size": str(input_size_of(model)), "input_name": INPUT_NAME, "output_name": OUTPUT_NAME}
+    if class_names:
+        metadata["class_names"] = json.dumps(list(class_names))
+    return metadata
+
+
+def _add_metadata(path: Path, metadata: dict[str, str]) -> None:
+    import onnx  # lazy: not on kdcore's core allow-list
+
+    exported = onnx.load(str(path))
+    for key, value in metadata.items():
+        exported.metadata_props.add(key=key, value=value)
+    onnx.save(exported, str(path))
 
 
 def export_model(model: nn.Module, path: str | Path, kind: ExportFormat, *, opset: int = DEFAULT_OPSET) -> Path:

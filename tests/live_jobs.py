@@ -63,3 +63,15 @@ def wait_for_status(run: Run, statuses: set[str], *, timeout: float, studio: Liv
         time.sleep(0.2)
     log = studio.log_path.read_text()[-4000:]
     pytest.fail(f"job #{run.pk} is {run.status} ({run.status_message}), not {statuses}, after {timeout:.0f} s\n{log}")
+
+
+def wait_for_latency(run: Run, *, timeout: float, studio: LiveStudio) -> Run:
+    """Poll a finished job until its latency measurement (its own task, queued when it succeeded) is stored."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.latency_measured and not run.latency_pending:
+            return run
+        time.sleep(0.2)
+    log = studio.log_path.read_text()[-4000:]
+    pytest.fail(f"job #{run.pk}'s latency was not measured after {timeout:.0f} s ({run.latency})\n{log}")

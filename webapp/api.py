@@ -7,6 +7,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -67,6 +68,14 @@ class StatedRangeIntegerField(StatedRangeMixin, serializers.IntegerField):
 
 class StatedRangeFloatField(StatedRangeMixin, serializers.FloatField):
     """A number whose range a service judges; see StatedRangeMixin."""
+
+
+class ListPagination(LimitOffsetPagination):
+    """`?limit=&offset=` paging with a count (`{"count", "next", "previous", "results"}`), for every list that can
+    grow long: datasets, jobs."""
+
+    default_limit = 50
+    max_limit = 500
 
 
 class StudioAutoSchema(AutoSchema):

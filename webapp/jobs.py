@@ -3,8 +3,9 @@
 The web app never imports `worker`; it sends tasks by name. Each name is defined here once, the worker
 registers its task under it (`@shared_task(name=jobs.PING)`), and settings route it to a queue.
 
-Every task but the ping is a lifecycle task (`webapp.system.lifecycle`) whose record is the truth: when its message
-cannot be sent (the broker is down) or is lost, the reaper sends it again (`messages_pending` says which are there).
+Every task but the ping and the latency measurement is a lifecycle task (`webapp.system.lifecycle`) whose record is
+the truth: when its message cannot be sent (the broker is down) or is lost, the reaper sends it again
+(`messages_pending` says which are there).
 """
 
 import base64
@@ -23,12 +24,13 @@ logger = logging.getLogger(__name__)
 
 PING = "system.ping"
 RUN_TRAINING = "runs.train"
+RUN_LATENCY = "runs.measure_latency"
 DATASET_IMPORT = "datasets.import_dataset"
 RECORDING_PREPARE = "recordings.prepare"
 RECORDING_ANALYSE = "recordings.analyse"
 LABEL_SCORING = "reviews.score_labels"
 
-TASK_NAMES = (PING, RUN_TRAINING, DATASET_IMPORT, RECORDING_PREPARE, RECORDING_ANALYSE, LABEL_SCORING)
+TASK_NAMES = (PING, RUN_TRAINING, RUN_LATENCY, DATASET_IMPORT, RECORDING_PREPARE, RECORDING_ANALYSE, LABEL_SCORING)
 # The one argument of each lifecycle task: its record's id.
 _ID_ARGUMENTS = {
     RUN_TRAINING: "run_id", DATASET_IMPORT: "import_id", RECORDING_PREPARE: "recording_id",
@@ -61,6 +63,15 @@ def enqueue_ping(*, ping_id: int) -> str:
 def enqueue_training(*, run_id: int, queue: str) -> str:
     """Queue training job `run_id` on `queue` (`gpu`, or `cpu` when no GPU worker is alive); returns the task id."""
     return _send(RUN_TRAINING, object_id=run_id, queue=queue)
+
+
+def enqueue_latency_measurement(*, run_id: int) -> str:
+    """Queue the CPU latency measurement of finished job `run_id` (queue `cpu`; it waits until its machine is idle)."""
+    try:
+        return _client().send_task(RUN_LATENCY, kwargs={"run_id": run_id}, queue="cpu").id
+    except OperationalError as error:  # a fact measured later ("measure again" on the job's page), never a lost job
+        logger.warning("could not send the latency measurement of job #%s: %s", run_id, error)
+        return ""
 
 
 def enqueue_dataset_import(*, import_id: int, queue: str = "cpu") -> str:

@@ -173,6 +173,7 @@ CELERY_TASK_ROUTES = {
     "system.ping": {"queue": "cpu"},
     "datasets.import_dataset": {"queue": "cpu"},
     "runs.train": {"queue": "gpu"},  # a job without a GPU worker is sent to "cpu" explicitly
+    "runs.measure_latency": {"queue": "cpu"},  # CPU latency, measured alone on its machine
     "recordings.prepare": {"queue": "cpu"},
     "recordings.analyse": {"queue": "gpu"},  # like jobs: "cpu" explicitly when no GPU worker is alive
     "reviews.score_labels": {"queue": "gpu"},  # likewise
@@ -350,7 +351,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"healthz_probes": {"()": "webapp.system.logs.HealthzProbeFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django.request": {"filters": ["healthz_probes"]},  # /healthz's 503 is an answer, not an error
+        "axes": {"level": "WARNING"},  # one INFO line per sign-in otherwise
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},  # one INFO line per sign-in otherwise
 }

@@ -26,9 +26,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace, console: Console) -> int:
     """Export on CPU in fp32, check parity at batch 1 and 4; exit status 1 when parity fails."""
-    model, config, _ = load_checkpoint(args.checkpoint, device="cpu")
+    model, config, meta = load_checkpoint(args.checkpoint, device="cpu")
     if args.format == "onnx":
-        path = export_onnx(model, args.out, opset=args.opset, dynamo=not args.legacy_onnx)
+        names = meta.get("class_names") or ()
+        path = export_onnx(model, args.out, opset=args.opset, dynamo=not args.legacy_onnx, class_names=names)
     else:
         path = export_torchscript(model, args.out)
     diff = check_parity(model, path, args.format)

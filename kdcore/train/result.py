@@ -45,13 +45,18 @@ class FitResult:
 
 
 def checkpoint_meta(result: FitResult) -> dict[str, Any]:
-    """Metadata stored beside the weights: names, data fingerprint, metrics, seed."""
+    """Metadata stored beside the weights: names, data fingerprint, metrics, seed.
+
+    ``arrays_fingerprint`` is ``FaceArrays.fingerprint()`` (pixels, labels and splits, not file names): what kdcore
+    can prove about the data. The Studio adds its dataset version (id, label and the fingerprint its pages show),
+    which is computed differently, hence the two names.
+    """
     cfg = result.config
     return {
         "model": cfg["model"],
         "width_mult": getattr(result.model, "width_mult", None),
         "class_names": list(result.class_names),
-        "dataset_fingerprint": result.fingerprint,
+        "arrays_fingerprint": result.fingerprint,
         "seed": cfg["seed"],
         "metrics": result.metrics(),
     }

@@ -72,6 +72,7 @@ window.RunStatusView = (function () {
     const retry = role("retry");
     retry.classList.toggle("button-primary", run.status !== "succeeded");
     retry.classList.toggle("button-quiet", run.status === "succeeded");
+    role("delete").hidden = !isFinished(run);
     role("checkpoint").hidden = !run.has_checkpoint;
     role("onnx").hidden = !run.has_onnx;
   }
@@ -103,8 +104,25 @@ window.RunStatusView = (function () {
     role("val-accuracy").textContent = val + " (best epoch " + (metrics.best_epoch || "—") + ")";
     role("parameters").textContent = run.parameters === null ? "—" : run.parameters.toLocaleString("en-US");
     role("size").textContent = fileSize(run.size_bytes);
-    role("latency").textContent = run.latency_ms === null ? "—" : run.latency_ms.toFixed(2) + " ms";
+    role("disk").textContent = fileSize(run.disk_bytes);
+    showLatency(run);
     role("seconds").textContent = C.duration(metrics.seconds);
+  }
+
+  // The number, and how it was measured in the server's words (run.latency_summary); a note stays as rendered.
+  function showLatency(run) {
+    role("latency-ms").textContent = run.latency_ms === null ? "—" : run.latency_ms.toFixed(2) + " ms";
+    let how = role("latency-how");
+    if (!how && run.latency_summary) {
+      how = document.createElement("small");
+      how.className = "latency-how muted";
+      how.dataset.role = "latency-how";
+      role("latency-ms").after(how);
+    }
+    if (how) how.textContent = run.latency_summary;
+    const note = role("latency-note");
+    if (note) note.textContent = (run.latency && run.latency.note) || "";
+    document.getElementById("latency-form").hidden = run.latency_pending;
   }
 
   function apply(run) {

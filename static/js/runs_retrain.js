@@ -46,10 +46,13 @@ window.Retrain = (function () {
     return { select, button, result };
   }
 
+  // The finished jobs on this dataset's versions (GET /api/runs/ is paged: one page of up to 500, newest first).
   async function jobs(options) {
-    const runs = await window.fetch("/api/runs/", { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => (response.ok ? response.json() : []));
-    const ours = runs.filter((run) => run.status === "succeeded" && String(run.dataset_version) in options.versions);
+    const ids = Object.keys(options.versions).join(",");
+    const url = "/api/runs/?status=succeeded&limit=500&dataset_version=" + encodeURIComponent(ids);
+    const page = await window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : { results: [] }));
+    const ours = page.results;
     const first = (run) => (String(run.dataset_version) === String(options.prefer) ? 0 : 1);
     return ours.sort((a, b) => first(a) - first(b) || b.id - a.id);
   }

@@ -7,7 +7,15 @@ from dataclasses import asdict
 import pytest
 import torch
 
-from kdcore.benchmark import benchmark_model, benchmark_registered, model_size, state_dict_bytes, time_batch
+from kdcore.benchmark import (
+    benchmark_model,
+    benchmark_registered,
+    measure_latencies,
+    measure_latency,
+    model_size,
+    state_dict_bytes,
+    time_batch,
+)
 from kdcore.models import create_model
 
 
@@ -69,3 +77,63 @@ def test_it_reports_bf16_and_peak_memory_on_cuda() -> None:
     peaks = [t.peak_memory_bytes for t in result.timings]
     assert all(isinstance(p, int) and p > result.size.fp32_bytes // 2 for p in peaks)
     assert peaks[1] >= peaks[0]
+
+
+class _FakeTimer:
+    """A timer whose every other reading (the end of a call) adds the next duration: outliers on demand."""
+
+    def __init__(self, durations_s: list[float]) -> None:
+        self.durations, self.now, self.ends = iter(durations_s), 0.0, False
+
+    def __call__(self) -> float:
+        if self.ends:
+            self.now += next(self.durations)
+        self.ends = not self.ends
+        return self.now
+
+
+class _ThreadSpy(torch.nn.Module):
+    """A stand-in model that records the intra-op thread count it runs under."""
+
+    input_size = 8
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = torch.nn.Linear(8, 2)
+        self.threads: list[int] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.threads.append(torch.get_num_threads())
+        return self.linear(x.mean(dim=(1, 2)))
+
+
+def test_a_latency_is_the_median_of_repeated_runs_so_one_slow_call_does_not_move_it() -> None:
+    # 2 warm-up calls (slow, ignored), then 9 timed ones at 2 ms with two background stalls of 500 ms.
+    durations = [0.9, 0.9] + [0.002] * 4 + [0.5] + [0.002] * 3 + [0.5]
+    measured = measure_latency(_ThreadSpy(), runs=9, warmup=2, timer=_FakeTimer(durations))
+    assert measured.median_ms == pytest.approx(2.0)
+    assert (measured.runs, measured.warmup, measured.threads, measured.input_size) == (9, 2, 1, 8)
+    assert measured.min_ms == pytest.approx(2.0)
+    assert measured.max_ms == pytest.approx(500.0)
+    assert measured.spread_ms == pytest.approx(0.0)  # the middle half of the runs agree
+
+
+def test_it_measures_on_a_fixed_thread_count_and_restores_the_callers() -> None:
+    model, before = _ThreadSpy(), torch.get_num_threads()
+    measure_latency(model, threads=1, runs=3, warmup=1)
+    assert model.threads == [1, 1, 1, 1]
+    assert torch.get_num_threads() == before
+
+
+def test_side_by_side_runs_interleave_so_a_load_burst_slows_every_model_alike() -> None:
+    first, second = _ThreadSpy(), _ThreadSpy()
+    # Rounds alternate first, second; a burst (+100 ms) hits round 2 for both, as it would on a busy machine.
+    durations = [0.001, 0.003, 0.101, 0.103, 0.001, 0.003]
+    a, b = measure_latencies([first, second], runs=3, warmup=0, timer=_FakeTimer(durations))
+    assert (a.median_ms, b.median_ms) == (pytest.approx(1.0), pytest.approx(3.0))
+    assert len(first.threads) == len(second.threads) == 3
+
+
+def test_it_refuses_a_thread_count_below_one() -> None:
+    with pytest.raises(ValueError, match="threads must be ≥ 1, got 0"):
+        measure_latency(_ThreadSpy(), threads=0)

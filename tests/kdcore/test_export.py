@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,34 @@ def test_it_rejects_an_unknown_format(student: ResEmoteNet, tmp_path: Path) -> N
         export_model(student, tmp_path / "x", "tflite")  # type: ignore[arg-type]  # an unknown format on purpose
     with pytest.raises(ValueError, match="unknown export format"):
         check_parity(student, tmp_path / "x", "tflite")  # type: ignore[arg-type]  # an unknown format on purpose
+
+
+def _metadata(path: Path) -> dict[str, str]:
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return dict(session.get_modelmeta().custom_metadata_map)
+
+
+def test_an_onnx_file_names_its_classes_in_its_metadata(student: ResEmoteNet, tmp_path: Path) -> None:
+    pytest.importorskip("onnxruntime")
+    names = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
+    path = export_onnx(student, tmp_path / "student.onnx", dynamo=False, class_names=names)
+    metadata = _metadata(path)
+    assert json.loads(metadata["class_names"]) == names
+    assert (metadata["input_size"], metadata["input_name"], metadata["output_name"]) == ("64", "images", "logits")
+    assert check_parity(student, path, "onnx") < TOLERANCE  # the metadata changes nothing else
+
+
+@pytest.mark.slow
+def test_the_dynamo_export_names_its_classes_and_keeps_the_log_quiet(
+    student: ResEmoteNet, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pytest.importorskip("onnxscript")
+    pytest.importorskip("onnxruntime")
+    caplog.set_level(logging.DEBUG)
+    path = export_onnx(student, tmp_path / "student.onnx", class_names=["cat", "dog", "a", "b", "c", "d", "e"])
+    assert json.loads(_metadata(path)["class_names"])[:2] == ["cat", "dog"]
+    chatter = [record for record in caplog.records if record.name.split(".")[0] in {"onnx_ir", "onnxscript", "onnx"}]
+    assert [record.getMessage() for record in chatter if record.levelno < logging.WARNING] == []
+    assert logging.getLogger("onnx_ir").level == logging.NOTSET  # restored afterwards

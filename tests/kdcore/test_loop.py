@@ -91,7 +91,7 @@ def test_it_saves_a_loadable_best_checkpoint(trained: tuple[FitResult, Recorder,
     result, _, out_dir = trained
     model, config, meta = load_checkpoint(out_dir / "best.pt")
     assert meta["class_names"] == list(result.class_names) == ["horizontal", "vertical"]
-    assert meta["dataset_fingerprint"] == result.fingerprint
+    assert meta["arrays_fingerprint"] == result.fingerprint
     assert config == result.config
     x = torch.randn(3, 3, 64, 64)
     with torch.no_grad():

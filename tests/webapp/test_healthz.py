@@ -1,13 +1,15 @@
 """/healthz: ok or not for anyone (monitors need no login); the database, Redis and the live workers for members."""
 
+import logging
 import time
 from typing import Any
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from tests.factories import WorkerHeartbeatFactory
 from webapp.system import services
+from webapp.system.logs import HealthzProbeFilter
 
 
 def test_it_reports_everything_ok_with_a_live_worker(alice_client: Client, redis: Any) -> None:
@@ -69,3 +71,20 @@ def test_it_lets_a_heartbeat_expire(redis: Any) -> None:
     assert 0 < redis.ttl(heartbeat.key) <= 30
     services.worker_heartbeat_clear(hostname=heartbeat.hostname)
     assert not redis.exists(heartbeat.key)
+
+
+@pytest.mark.django_db
+def test_a_503_probe_is_logged_as_one_info_line_not_an_error(
+    client: Client, redis: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="django.request")
+    assert client.get("/healthz").status_code == 503
+    lines = [record for record in caplog.records if record.name == "django.request"]
+    assert [(record.levelname, record.getMessage()) for record in lines] == [("INFO", "Service Unavailable: /healthz")]
+
+
+def test_other_5xx_answers_stay_errors() -> None:
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Service Unavailable: /x", (), None)
+    record.status_code, record.request = 503, RequestFactory().get("/api/x")
+    assert HealthzProbeFilter().filter(record)
+    assert record.levelname == "ERROR"

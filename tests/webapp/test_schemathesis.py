@@ -48,6 +48,7 @@ schema = _schema()
 STILL_FAILING = {
     ("GET", "/api/datasets/"): "ST201: offset=null accepted (DRF's LimitOffsetPagination ignores a bad offset)",
     ("GET", "/api/recordings/"): "ST201/ST108: paginated object where the schema says an array",
+    ("GET", "/api/runs/"): "ST201: offset=null accepted (DRF's LimitOffsetPagination ignores a bad offset)",
     ("GET", "/api/reviews/scorings/"): "ST201: version=null accepted as no filter",
     ("GET", "/api/schema/"): "ST201: drf-spectacular's own view ignores an unknown `lang`",
     ("GET", "/api/datasets/{id}/versions/diff/"): "ST202: from/to=0 refused (400) while the schema allows 0",

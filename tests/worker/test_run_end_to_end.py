@@ -8,7 +8,7 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 from websockets.sync.client import ClientConnection, connect
 
-from tests.live_jobs import face_version_create, use_live_media, wait_for_status
+from tests.live_jobs import face_version_create, use_live_media, wait_for_latency, wait_for_status
 from tests.run_factories import TINY_SETTINGS, RunFactory, tiny_config
 from tests.stack import LiveStudio
 from webapp import jobs
@@ -69,7 +69,9 @@ def test_it_trains_a_teacher_then_distils_a_student_with_live_events(
     assert (media / student.checkpoint_path).is_file()
     assert (media / student.onnx_path).is_file()
     assert student.parameters == teacher.parameters  # same width, distilled this time
+    student = wait_for_latency(student, timeout=120, studio=live_studio)  # its own task, once the machine is idle
     assert student.latency_ms is not None
+    assert student.latency["threads"] == 1
     assert student.metrics["test"]["count"] == 7  # one test face per class
     test_faces = student.predictions.filter(split=Split.TEST)
     assert test_faces.count() == 7  # every test face's prediction is stored, linking the confusion matrix to faces

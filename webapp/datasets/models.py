@@ -165,6 +165,9 @@ class DatasetImport(WorkerTask):
     retry_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries", help_text="A failed import"
     )
+    retryable = models.BooleanField(
+        default=True, help_text="Whether importing the same file again could succeed (not after a wrong layout)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -185,8 +188,9 @@ class DatasetImport(WorkerTask):
 
     @property
     def can_retry(self) -> bool:
-        """Failed, with its upload still stored, and not retried already by an import that has not failed."""
-        return self.status == self.Status.FAILED and self.upload_exists and self.live_retry is None
+        """Failed for a reason that may pass (not the file itself), with its upload still stored, and not retried
+        already by an import that has not failed."""
+        return self.status == self.Status.FAILED and self.retryable and self.upload_exists and self.live_retry is None
 
     @property
     def looks_stuck(self) -> bool:
@@ -201,6 +205,7 @@ class FaceImage(TeamOwned):
 
     sha256 = models.CharField(max_length=64)
     size = models.PositiveSmallIntegerField(help_text="Side of the square image, in pixels.")
+    bytes = models.PositiveIntegerField(null=True, blank=True, help_text="Size of its PNG on disk, when stored.")
 
     class Meta:
         ordering = ("id",)

@@ -5,7 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from webapp.datasets.models import Dataset, DatasetImport, DatasetItem
+from webapp.datasets.footprint import dataset_disk_usage, version_disk_usage
+from webapp.datasets.models import Dataset, DatasetImport, DatasetItem, DatasetVersion
 
 
 class DatasetVersionOutputSerializer(serializers.Serializer):
@@ -25,6 +26,11 @@ class DatasetVersionOutputSerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
     fingerprint = serializers.CharField()
     created_at = serializers.DateTimeField()
+    disk_bytes = serializers.SerializerMethodField(help_text="Its face images (shared with versions holding the same "
+                                                   "faces) and training cache, in bytes")  # fmt: skip
+
+    def get_disk_bytes(self, version: DatasetVersion) -> int:
+        return version_disk_usage(version=version).total
 
 
 class SkippedFileSerializer(serializers.Serializer):
@@ -73,6 +79,10 @@ class DatasetOutputSerializer(serializers.Serializer):
     created_by = serializers.CharField(allow_null=True)
     versions = DatasetVersionOutputSerializer(many=True, source="versions.all")
     latest_import = serializers.SerializerMethodField()
+    disk_bytes = serializers.SerializerMethodField(help_text="Face images, uploads kept for retries and caches, bytes")
+
+    def get_disk_bytes(self, dataset: Dataset) -> int:
+        return dataset_disk_usage(dataset=dataset).total
 
     @extend_schema_field(DatasetImportOutputSerializer(allow_null=True))
     def get_latest_import(self, dataset: Dataset) -> dict[str, object] | None:

@@ -48,6 +48,12 @@ def face_file_write(*, sha256: str, png: bytes) -> bool:
     return True
 
 
+def version_cache_path(fingerprint: str) -> Path:
+    """Where the worker caches a version's training arrays (`.npz`): named by the fingerprint, so identical versions
+    share one file and a changed version never hits a stale one. Safe to delete: it is rebuilt on demand."""
+    return Path(settings.DATASET_CACHE_DIR) / f"dataset-version-{fingerprint}.npz"
+
+
 def upload_absolute_path(relative: str) -> Path:
     """The absolute path of a stored upload (a `DatasetImport.upload` name)."""
     return Path(settings.MEDIA_ROOT) / relative

@@ -17,18 +17,23 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from webapp.accounts.requests import SignedInHttpRequest
-from webapp.datasets import selectors, services
+from webapp.datasets import footprint, selectors, services
 from webapp.datasets.forms import DatasetUploadForm, GalleryFilterForm, VersionUploadForm
 from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES, Dataset, DatasetImport, DatasetVersion
 from webapp.ids import int_parse
+from webapp.system.confirm import delete_confirm_page
 from webapp.system.uploads import request_too_large, upload_limit_bytes
 
 GALLERY_PAGE_SIZE = 120
 
 
 def dataset_list_view(request: HttpRequest) -> HttpResponse:
-    """The team's datasets with their latest version and import; an honest empty state without any."""
-    return render(request, "datasets/dataset_list.html", {"datasets": selectors.dataset_list(user=request.user)})
+    """The team's datasets with their latest version and import, and the disk each takes; an honest empty state
+    without any."""
+    datasets = list(selectors.dataset_list(user=request.user))
+    rows = [(dataset, footprint.dataset_disk_usage(dataset=dataset)) for dataset in datasets]
+    context = {"datasets": datasets, "rows": rows, "disk_bytes": sum(usage.total for _, usage in rows)}
+    return render(request, "datasets/dataset_list.html", context)
 
 
 def _upload_page(
@@ -117,10 +122,15 @@ def dataset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A dataset: its versions as a lineage (each made from its parent), a diff of any two, and its imports."""
     dataset: Dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
     versions = list(selectors.dataset_version_list(user=request.user, dataset_id=dataset.pk))
+    disk = {version.pk: footprint.version_disk_usage(version=version) for version in versions}
     context = {
         "dataset": dataset,
         "versions": versions,
-        "lineage": selectors.dataset_version_lineage(versions=versions),
+        "disk": footprint.dataset_disk_usage(dataset=dataset),
+        "lineage": [
+            (version, depth, disk[version.pk])
+            for version, depth in selectors.dataset_version_lineage(versions=versions)
+        ],
         "diff": _diff(request, versions),
         "imports": list(selectors.dataset_import_list(dataset=dataset)),
         "class_names": CLASS_NAMES,
@@ -154,6 +164,7 @@ def dataset_version_view(request: HttpRequest, pk: int, number: int) -> HttpResp
         "label": CLASS_NAMES[label] if label is not None else "",
         "split": SPLIT_NAMES[split] if split is not None else "",
         "count_rows": _count_rows(version),
+        "disk": footprint.version_disk_usage(version=version),
         "class_names": CLASS_NAMES,
         # For "Train on it": which jobs of this dataset can lend their settings (runs_retrain.js reads them by id).
         "versions_json": json.dumps(
@@ -161,3 +172,24 @@ def dataset_version_view(request: HttpRequest, pk: int, number: int) -> HttpResp
         ),
     }
     return render(request, "datasets/version_gallery.html", context)
+
+
+def dataset_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then delete a dataset with its versions, imports and the faces only it used."""
+    dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
+    return delete_confirm_page(
+        request, what=f"the dataset {dataset.name}", plan=lambda: footprint.dataset_delete_plan(dataset=dataset),
+        delete=lambda: services.dataset_delete(dataset=dataset), back_url=reverse("datasets:detail", args=[pk]),
+        done_url=reverse("datasets:list"),
+    )  # fmt: skip
+
+
+def dataset_version_delete_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Confirm, then delete one version with its label reviews and the faces only it used."""
+    version = selectors.dataset_version_get(user=request.user, dataset_id=pk, number=number)
+    return delete_confirm_page(
+        request, what=f"{version.dataset.name} {version.label}",
+        plan=lambda: footprint.version_delete_plan(version=version),
+        delete=lambda: services.dataset_version_delete(version=version),
+        back_url=reverse("datasets:version", args=[pk, number]), done_url=reverse("datasets:detail", args=[pk]),
+    )  # fmt: skip

@@ -5,10 +5,13 @@ results, exports, face thumbnails). Nothing of a recording is stored anywhere el
 part file of an unfinished upload) removes every file of it; a test checks that none remains.
 """
 
-import shutil
 from pathlib import Path
 
 from django.conf import settings
+
+from webapp.system.disk import tree_delete, tree_size
+
+__all__ = ["UPLOADS_DIR", "media_path", "recording_folder", "tree_delete", "tree_size", "upload_part_path"]
 
 UPLOADS_DIR = "recordings/uploads"
 
@@ -26,18 +29,3 @@ def upload_part_path(upload_id: object) -> Path:
 def recording_folder(recording_id: int) -> Path:
     """The absolute folder of one recording's files."""
     return media_path(f"recordings/{recording_id}")
-
-
-def tree_size(path: Path) -> int:
-    """Bytes taken by every file under `path` (0 when it does not exist)."""
-    if path.is_file():
-        return path.stat().st_size
-    return sum(file.stat().st_size for file in path.rglob("*") if file.is_file()) if path.is_dir() else 0
-
-
-def tree_delete(path: Path) -> None:
-    """Remove a file or a folder and everything under it; missing is fine."""
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=False)
-    else:
-        path.unlink(missing_ok=True)

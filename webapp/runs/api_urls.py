@@ -12,6 +12,7 @@ urlpatterns = [
     path("runs/<id:pk>/", apis.RunDetailApi.as_view(), name="run_detail"),
     path("runs/<id:pk>/cancel/", apis.RunCancelApi.as_view(), name="run_cancel"),
     path("runs/<id:pk>/retry/", apis.RunRetryApi.as_view(), name="run_retry"),
+    path("runs/<id:pk>/latency/", apis.RunLatencyApi.as_view(), name="run_latency"),
     path("runs/<id:pk>/retrain/", apis.RunRetrainApi.as_view(), name="run_retrain"),
     path("runs/<id:pk>/checkpoint/", apis.RunArtifactApi.as_view(kind="checkpoint"), name="run_checkpoint"),
     path("runs/<id:pk>/onnx/", apis.RunArtifactApi.as_view(kind="onnx"), name="run_onnx"),

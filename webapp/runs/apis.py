@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from kdcore.config import BATCH_SIZE_RANGE, EPOCHS_RANGE, SEED_RANGE, TIME_BUDGET_MAX_S
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.requests import SignedInRequest
-from webapp.api import IdField, StatedRangeFloatField, StatedRangeIntegerField
+from webapp.api import IdField, ListPagination, StatedRangeFloatField, StatedRangeIntegerField
 from webapp.datasets.models import DatasetVersion
 from webapp.ids import id_list_parse
 from webapp.runs import selectors, services
@@ -33,13 +33,33 @@ _NO_TEACHER = "This applies only to a distillation: name a teacher, or leave it 
 
 
 class RunListApi(APIView):
-    """The jobs of your teams, newest first."""
+    """The jobs of your teams, newest first, a page at a time (`?limit=&offset=`, as `/api/datasets/`); narrow them
+    with `?status=succeeded` and `?dataset_version=3,4` (ids)."""
 
-    @extend_schema(responses=RunSerializer(many=True))
+    pagination_class = ListPagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=list(Run.Status.values), description="Only jobs in this state"),
+            OpenApiParameter("dataset_version", str, description="Only jobs on these versions: ids, e.g. 3,4"),
+        ],
+        responses=RunSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
+        status_wanted = request.query_params.get("status") or None
+        if status_wanted is not None and status_wanted not in Run.Status.values:
+            raise ValidationError(
+                {"status": [f"Expected one of {', '.join(Run.Status.values)}, got {status_wanted!r}."]}
+            )
+        versions = request.query_params.get("dataset_version", "")
+        version_ids = id_list_parse(versions.split(",")) if versions else None
+        runs = selectors.run_list(user=request.user, status=status_wanted, version_ids=version_ids)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(runs, request, view=self)
         positions = selectors.run_queue_positions(user=request.user)
-        runs = selectors.run_list(user=request.user, limit=200)
-        return Response([run_payload(run, position=positions.get(run.pk)) for run in runs])
+        return paginator.get_paginated_response(
+            [run_payload(run, position=positions.get(run.pk)) for run in page or []]
+        )
 
 
 class RunQueueApi(APIView):
@@ -52,6 +72,21 @@ class RunQueueApi(APIView):
         )
 
 
+# Request bodies for the docs page: no `team` (the job goes to your first team), ids to replace with yours.
+_TRAINED = {name: DEFAULTS[name] for name in ("model", "epochs", "batch_size", "lr", "input_size")}
+CREATE_EXAMPLES = [
+    OpenApiExample(
+        "Train a teacher", request_only=True, value={"dataset_version": 1, **_TRAINED, "model": "resemotenet"},
+        description="From the labels alone, on dataset version 1 (its id: GET /api/datasets/).",
+    ),
+    OpenApiExample(
+        "Distil a student", request_only=True,
+        value={"dataset_version": 1, "teacher": 2, **_TRAINED, "temperature": 4.0, "alpha": 0.7},
+        description="From the finished job 2 of your team; T and α weigh the teacher's soft targets.",
+    ),
+]  # fmt: skip
+
+
 class RunCreateApi(APIView):
     """Queue a training job, or a distillation when `teacher` names a finished job of the same team.
 
@@ -61,7 +96,7 @@ class RunCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         # The schema states kdcore's ranges; kdcore judges every value, and the rules between fields, all at once.
-        team = IdField(required=False, help_text="One of your teams; default: your first.")
+        team = IdField(required=False, help_text="Id of one of your teams (GET /api/me/); leave it out for your first.")
         dataset_version = IdField()
         teacher = IdField(required=False, allow_null=True, help_text="Job to distil from")
         model = serializers.ChoiceField(MODEL_CHOICES, default=DEFAULTS["model"])
@@ -96,7 +131,7 @@ class RunCreateApi(APIView):
                     raise ValidationError({name: [_NO_TEACHER] for name in ignored})
             return attrs
 
-    @extend_schema(request=InputSerializer, responses={201: RunDetailSerializer})
+    @extend_schema(request=InputSerializer, responses={201: RunDetailSerializer}, examples=CREATE_EXAMPLES)
     def post(self, request: SignedInRequest) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -120,11 +155,17 @@ def _one_of(queryset: QuerySet[M], request: Request, pk: int, field: str) -> M:
 
 
 class RunDetailApi(APIView):
-    """One job of your teams with its epochs so far; another team's job is a 404."""
+    """One job of your teams with its epochs so far; another team's job is a 404. DELETE removes a finished job with
+    its files (400, saying why, while it runs or a student or a recording analysis still needs it)."""
 
     @extend_schema(responses=RunDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(run_detail_data(selectors.run_get(user=request.user, run_id=pk)))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        services.run_delete(run=selectors.run_get(user=request.user, run_id=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RunCancelApi(APIView):
@@ -144,6 +185,16 @@ class RunRetryApi(APIView):
         run = selectors.run_get(user=request.user, run_id=pk)
         clone = services.run_retry(run=run, user=request.user)
         return Response(run_detail_data(clone), status=status.HTTP_201_CREATED)
+
+
+class RunLatencyApi(APIView):
+    """Measure a finished job's CPU latency again (queued; it runs alone on its worker's machine); 400 without a
+    checkpoint. The job's `latency` says how and when, and `run.status` tells watchers once it is measured."""
+
+    @extend_schema(request=None, responses={202: RunDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        run = selectors.run_get(user=request.user, run_id=pk)
+        return Response(run_detail_data(services.run_latency_request(run=run)), status=status.HTTP_202_ACCEPTED)
 
 
 class RunRetrainApi(APIView):

@@ -1,10 +1,16 @@
 """Runs (a training or distillation job and what it produced) and the epochs they record as they go."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from webapp.runs.configs import model_label
 from webapp.system.models import WorkerTask
+
+LEGACY_LATENCY = "Timed while its worker was busy (before latency was measured alone): measure again to trust it."
 
 
 class Run(WorkerTask):
@@ -40,6 +46,9 @@ class Run(WorkerTask):
     parameters = models.BigIntegerField(null=True, blank=True)
     size_bytes = models.BigIntegerField(null=True, blank=True)
     latency_ms = models.FloatField(null=True, blank=True, help_text="Median CPU batch-1 latency.")
+    latency = models.JSONField(
+        default=dict, blank=True, help_text="How latency_ms was measured: runs, threads, spread, when, where, notes."
+    )
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -112,6 +121,41 @@ class Run(WorkerTask):
     def has_checkpoint(self) -> bool:
         """Whether its best weights can be downloaded."""
         return bool(self.checkpoint_path)
+
+    @property
+    def latency_measured(self) -> bool:
+        """Whether `latency_ms` comes from a repeatable measurement (else it is missing, or from an older Studio that
+        timed it while the worker trained)."""
+        return bool(self.latency.get("measured_at"))
+
+    @property
+    def latency_measured_at(self) -> datetime | None:
+        """When `latency_ms` was measured (None before a repeatable measurement)."""
+        measured = self.latency.get("measured_at")
+        return localtime(datetime.fromisoformat(measured)) if measured else None
+
+    @property
+    def latency_pending(self) -> bool:
+        """Whether a measurement is queued that has not been taken yet."""
+        queued, measured = self.latency.get("queued_at"), self.latency.get("measured_at")
+        return bool(queued) and (not measured or queued > measured)
+
+    @property
+    def latency_summary(self) -> str:
+        """How `latency_ms` was measured, in words: runs, threads, spread, when and where ("" when nothing to say)."""
+        if self.latency_pending:
+            again = " again" if self.latency_ms is not None else ""
+            return f"Being measured{again}: waits until its worker's machine is idle."
+        measured_at = self.latency_measured_at
+        if measured_at is None:
+            return "" if self.latency_ms is None else LEGACY_LATENCY
+        facts = self.latency
+        when = date_format(measured_at, "j M Y, H:i")
+        threads = "thread" if facts["threads"] == 1 else "threads"
+        return (
+            f"Median of {facts['runs']} runs on {facts['threads']} {threads} after {facts['warmup']} warm-up runs "
+            f"(middle half within {facts['spread_ms']:.2f} ms), measured {when} on {facts['host']}."
+        )
 
     @property
     def has_onnx(self) -> bool:

@@ -7,10 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 
 from webapp.accounts.models import Team
 from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
 from webapp.runs.models import Run, RunPrediction
+from webapp.system.disk import DeletePlan, tree_size
 
 ARTIFACT_KINDS = ("checkpoint", "onnx")
 
@@ -19,9 +21,15 @@ def _runs() -> QuerySet[Run]:
     return Run.objects.select_related("created_by", "dataset_version__dataset", "teacher")
 
 
-def run_list(*, user: AnyUser, limit: int | None = None) -> QuerySet[Run]:
-    """The jobs of the user's teams, newest first."""
+def run_list(
+    *, user: AnyUser, limit: int | None = None, status: str | None = None, version_ids: Sequence[int] | None = None
+) -> QuerySet[Run]:
+    """The jobs of the user's teams, newest first; only those in `status` or on the versions `version_ids`, if given."""
     runs = team_scope(_runs(), user=user)
+    if status is not None:
+        runs = runs.filter(status=status)
+    if version_ids is not None:
+        runs = runs.filter(dataset_version_id__in=version_ids)
     return runs[:limit] if limit else runs
 
 
@@ -33,6 +41,11 @@ def run_get(*, user: AnyUser, run_id: int) -> Run:
 def run_load(*, run_id: int) -> Run:
     """One job by id, for the worker (which acts for the team that queued it)."""
     return _runs().get(pk=run_id)
+
+
+def run_load_or_none(*, run_id: int) -> Run | None:
+    """One job by id for the worker, or None when it was deleted meanwhile."""
+    return _runs().filter(pk=run_id).first()
 
 
 def run_team_id(*, run_id: int) -> int | None:
@@ -113,3 +126,34 @@ def run_artifact_path(*, run: Run, kind: str) -> Path:
     if not relative or not path.is_file():
         raise Http404(f"Job #{run.pk} has no {kind} file.")
     return path
+
+
+def run_disk_bytes(*, run: Run) -> int:
+    """Bytes of a job's files on disk (its checkpoint and ONNX export; 0 before it made any)."""
+    return tree_size(Path(settings.MEDIA_ROOT) / run.artifact_dir)
+
+
+def _ids(label: str, pks: Sequence[int]) -> str:
+    return f"{label} {', '.join(f'#{pk}' for pk in pks)}"
+
+
+def run_delete_plan(*, run: Run) -> DeletePlan:
+    """Whether a job can be deleted (finished, nobody distilled from it, no recording analysis used its model) and
+    what goes with it."""
+    blockers = []
+    if run.is_active:
+        blockers.append(f"Job #{run.pk} is {run.get_status_display().lower()}: cancel it first.")
+    students = list(run.students.order_by("pk").values_list("pk", flat=True))
+    if students:
+        blockers.append(
+            f"{_ids('Job' if len(students) == 1 else 'Jobs', students)} learned from it: delete them first."
+        )
+    analyses = list(run.analyses.order_by("pk").values_list("recording__name", flat=True))
+    if analyses:
+        names = ", ".join(dict.fromkeys(analyses))
+        blockers.append(f"{len(analyses)} recording analys{'is' if len(analyses) == 1 else 'es'} used its model "
+                        f"({names}): delete those recordings first.")  # fmt: skip
+    files = run_disk_bytes(run=run)
+    effects = [f"its checkpoint and ONNX export ({filesizeformat(files)})"] if files else []
+    effects += [f"its curves ({run.epochs.count()} epochs) and the predictions behind its confusion matrices"]
+    return DeletePlan(blockers=blockers, effects=effects, frees_bytes=files)

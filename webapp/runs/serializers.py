@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from webapp.runs.models import Run
+from webapp.runs.selectors import run_disk_bytes
 
 
 class RunSerializer(serializers.Serializer):
@@ -40,9 +41,19 @@ class RunSerializer(serializers.Serializer):
     parameters = serializers.IntegerField(allow_null=True)
     size_bytes = serializers.IntegerField(allow_null=True)
     latency_ms = serializers.FloatField(allow_null=True, help_text="Median CPU batch-1 latency")
+    latency = serializers.JSONField(
+        help_text="How latency_ms was measured: median_ms, p25_ms, p75_ms, min_ms, max_ms, runs, warmup, threads, "
+        "input_size, measured_at, host, side_by_side_with, note; queued_at while a measurement waits"
+    )
+    latency_summary = serializers.CharField(help_text="How and when latency_ms was measured, in words")
+    latency_pending = serializers.BooleanField(help_text="A measurement is queued: it waits until its machine is idle")
+    disk_bytes = serializers.SerializerMethodField(help_text="Bytes its files (checkpoint, ONNX export) take on disk")
     has_checkpoint = serializers.BooleanField()
     has_onnx = serializers.BooleanField()
     queue_position = serializers.SerializerMethodField(help_text="1 = next to start; null unless queued")
+
+    def get_disk_bytes(self, run: Run) -> int:
+        return run_disk_bytes(run=run)
 
     def get_queue_position(self, run: Run) -> int | None:
         position = self.context.get("position")

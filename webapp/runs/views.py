@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from webapp.accounts.requests import SignedInHttpRequest
@@ -16,6 +17,7 @@ from webapp.runs.forms import RunForm
 from webapp.runs.models import Run
 from webapp.runs.payloads import compare_context, run_detail_data
 from webapp.system import selectors as system_selectors
+from webapp.system.confirm import delete_confirm_page
 
 
 def _initial(request: HttpRequest) -> dict[str, Any]:
@@ -45,10 +47,12 @@ def run_list_view(request: SignedInHttpRequest) -> HttpResponse:
             messages.success(request, f"Job #{run.pk} is queued.")
             return redirect("runs:detail", pk=run.pk)
     positions = selectors.run_queue_positions(user=request.user)
-    rows = [(run, positions.get(run.pk)) for run in selectors.run_list(user=request.user, limit=100)]
+    runs = selectors.run_list(user=request.user, limit=100)
+    rows = [(run, positions.get(run.pk), selectors.run_disk_bytes(run=run)) for run in runs]
     context = {
         "form": form,
         "rows": rows,
+        "disk_bytes": sum(row[2] for row in rows),
         "active_rows": selectors.run_queue_list(user=request.user),
         "cpu_fallback": system_selectors.queue_choose(device="auto") == Run.Queue.CPU,
     }
@@ -59,7 +63,8 @@ def run_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One job: live curves, epoch table, throughput and ETA; cancel while active, retry once finished."""
     run = selectors.run_get(user=request.user, run_id=pk)
     data = run_detail_data(run)
-    return render(request, "runs/run_detail.html", {"run": run, "position": data["queue_position"], "run_json": data})
+    context = {"run": run, "position": data["queue_position"], "run_json": data}
+    return render(request, "runs/run_detail.html", {**context, "disk_bytes": selectors.run_disk_bytes(run=run)})
 
 
 @require_POST
@@ -87,6 +92,29 @@ def run_retry_view(request: SignedInHttpRequest, pk: int) -> HttpResponse:
         return redirect("runs:detail", pk=pk)
     messages.success(request, f"Job #{clone.pk} retries job #{run.pk}.")
     return redirect("runs:detail", pk=clone.pk)
+
+
+@require_POST
+def run_measure_latency_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a new latency measurement of a finished job."""
+    run = selectors.run_get(user=request.user, run_id=pk)
+    try:
+        services.run_latency_request(run=run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Latency measurement queued: it runs once its worker's machine is idle.")
+    return redirect("runs:detail", pk=pk)
+
+
+def run_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then delete a finished job and its files."""
+    run = selectors.run_get(user=request.user, run_id=pk)
+    return delete_confirm_page(
+        request, what=f"job #{run.pk}", plan=lambda: selectors.run_delete_plan(run=run),
+        delete=lambda: services.run_delete(run=run), back_url=reverse("runs:detail", args=[run.pk]),
+        done_url=reverse("runs:index"),
+    )  # fmt: skip
 
 
 def model_list_view(request: HttpRequest) -> HttpResponse:

@@ -107,13 +107,14 @@ class Lifecycle(Generic[T]):
         return self._save(task, fields)
 
     @transaction.atomic
-    def fail(self, pk: int, message: str, *, only_if_running: bool = False) -> T | None:
-        """End a task that cannot finish, with the reason; `only_if_running` leaves queued tasks alone."""
+    def fail(self, pk: int, message: str, *, only_if_running: bool = False, **fields: Any) -> T | None:
+        """End a task that cannot finish, with the reason (and `fields`, e.g. whether a retry could help);
+        `only_if_running` leaves queued tasks alone."""
         task = self._present(pk)
         if task is None or not task.is_active or (only_if_running and task.status != WorkerTask.Status.RUNNING):
             return None
         task.status, task.finished_at = WorkerTask.Status.FAILED, timezone.now()
-        return self._save(task, self.fail_fields(task, message))
+        return self._save(task, {**self.fail_fields(task, message), **fields})
 
     def reap_stale(self, *, now: datetime | None = None, live: set[str] | _Unread | None = _UNREAD) -> list[int]:
         """Fail every running task whose worker stopped responding; returns their ids.

@@ -6,13 +6,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from webapp.accounts.selectors import AnyUser, team_object_get, team_scope
 from webapp.redis_client import redis_client
-from webapp.system.models import WORKER_KEY_PREFIX, Ping, WorkerHeartbeat
+from webapp.system.models import WORKER_KEY_PREFIX, Ping, WorkerHeartbeat, WorkerTask
 from webapp.system.processes import ProcessState, processes_read
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,22 @@ class Health:
                 ],
             },
         }
+
+
+def machine_of(hostname: str) -> str:
+    """The machine of a worker's node name: `celery@gpu-box` runs on `gpu-box`."""
+    return hostname.rpartition("@")[2]
+
+
+def worker_tasks_busy_on(*, machine: str, since: datetime) -> bool:
+    """Whether a task of any kind (job, import, analysis, …) runs on `machine` now, or started there since `since`.
+
+    A measurement of speed (`worker.runs.latency`) asks before and after: one that overlapped other work is retaken.
+    """
+    here = Q(worker_hostname=machine) | Q(worker_hostname__endswith=f"@{machine}")
+    busy = Q(status=WorkerTask.Status.RUNNING) | Q(started_at__gte=since)
+    kinds = [model for model in apps.get_models() if issubclass(model, WorkerTask)]
+    return any(model._default_manager.filter(here & busy).exists() for model in kinds)
 
 
 def worker_hostnames_live() -> set[str] | None:

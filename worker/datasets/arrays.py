@@ -10,10 +10,8 @@ import uuid
 import zipfile
 from pathlib import Path
 
-from django.conf import settings
-
 from kdcore.data import DatasetError, FaceArrays
-from webapp.datasets import selectors
+from webapp.datasets import selectors, storage
 from webapp.datasets.models import DatasetVersion
 from worker.datasets.faces import faces_load
 
@@ -23,8 +21,9 @@ _CACHE_READ_ERRORS = (DatasetError, OSError, ValueError, EOFError, KeyError, zip
 
 
 def version_cache_path(version: DatasetVersion) -> Path:
-    """Where the arrays of `version` are cached."""
-    return Path(settings.DATASET_CACHE_DIR) / f"dataset-version-{version.fingerprint}.npz"
+    """Where the arrays of `version` are cached (`webapp.datasets.storage` names the file: deleting a version
+    removes it)."""
+    return storage.version_cache_path(version.fingerprint)
 
 
 def version_face_arrays(version_id: int) -> FaceArrays:

@@ -3,6 +3,8 @@
 Read with kdcore (every format and its errors live there), store each distinct face once, then hand the rows to
 one service call that writes the version, its items and the import's outcome in a single transaction. Any error
 marks the import failed with a message for the user; nothing of the version exists until that transaction commits.
+A rejected file (kdcore's `DatasetError`: a wrong layout, a bad CSV) is permanent, logged as one line and not offered
+for retry; an unexpected error is transient (retry offered) and logged with its traceback.
 """
 
 import logging
@@ -17,13 +19,15 @@ from webapp.datasets.models import DatasetVersion
 from webapp.datasets.storage import upload_absolute_path
 from worker.datasets.faces import faces_store
 from worker.datasets.progress import STORING, Echo, ImportProgress
+from worker.failures import TaskFailedError
 from worker.lifecycle import TaskHeartbeat
 
 logger = logging.getLogger(__name__)
 
 
-class DatasetImportError(Exception):
-    """The import ended without a version; its record holds the message the user sees."""
+class DatasetImportError(TaskFailedError):
+    """The import ended without a version; its record holds the message the user sees (and whether a retry of the
+    same file could succeed)."""
 
 
 def import_run(import_id: int, *, hostname: str = "", echo: Echo | None = None) -> DatasetVersion | None:
@@ -39,14 +43,17 @@ def import_run(import_id: int, *, hostname: str = "", echo: Echo | None = None) 
     try:
         with TaskHeartbeat(beat, name=f"import-{import_id}", interval=settings.TASK_HEARTBEAT_SECONDS):
             return _import(import_id, ImportProgress(import_id, echo=echo))
-    except (DatasetError, DatasetImportError) as error:
-        message = str(error)
-    except ValidationError as error:
-        message = " ".join(error.messages)
-    except Exception as error:
+    except (DatasetError, DatasetImportError) as error:  # the file itself: the same upload fails the same way
+        message, retryable = str(error), False
+    except ValidationError as error:  # what it holds (no face, a name twice): likewise
+        message, retryable = " ".join(error.messages), False
+    except Exception as error:  # a fault of ours (disk, database): worth a retry, and worth its traceback
         logger.exception("dataset import %s stopped on an unexpected error", import_id)
         message = f"The import stopped on an unexpected error ({type(error).__name__}: {error}). Nothing was imported."
-    services.dataset_import_fail(import_id=import_id, message=message)
+        retryable = True
+    if not retryable:
+        logger.info("dataset import %s rejected: %s", import_id, message)
+    services.dataset_import_fail(import_id=import_id, message=message, retryable=retryable)
     raise DatasetImportError(message)
 
 

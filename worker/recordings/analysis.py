@@ -21,7 +21,7 @@ from kdcore.runtime import resolve_device
 from kdcore.video import AnalysisSettings, VideoError, analyze_video
 from webapp.recordings import selectors, services, storage
 from webapp.recordings.models import Analysis
-from worker.failures import failure_message
+from worker.failures import expected_failure, failure_message, is_expected
 from worker.lifecycle import TaskHeartbeat
 from worker.recordings.report_files import write_exports, write_moments, write_timeline
 from worker.recordings.reporter import AnalysisReporter
@@ -33,8 +33,8 @@ logger = logging.getLogger(__name__)
 def analyse_run(analysis_id: int, *, hostname: str) -> None:
     """Run analysis `analysis_id` here, unless it was cancelled or deleted while queued.
 
-    A permanent error marks it failed with a message a user can act on; an unexpected one also propagates so that
-    Celery logs it.
+    A permanent error marks it failed with a message a user can act on (an expected one, such as a GPU out of memory,
+    in one log line); an unexpected one also propagates so that Celery logs it with its traceback.
     """
     analysis = selectors.analysis_get_for_worker(analysis_id=analysis_id)
     if analysis is None or analysis.status != Analysis.Status.QUEUED:  # deleted, or a redelivered message
@@ -55,6 +55,8 @@ def analyse_run(analysis_id: int, *, hostname: str) -> None:
         services.analysis_mark_failed(analysis_id=analysis_id, message=str(error))
     except Exception as error:
         services.analysis_mark_failed(analysis_id=analysis_id, message=failure_message(error))
+        if is_expected(error):
+            raise expected_failure(error, task=f"analysis #{analysis_id}") from error
         raise
     finally:
         if not Analysis.objects.filter(pk=analysis_id).exists():  # its recording was deleted: take our files too

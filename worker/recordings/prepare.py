@@ -36,8 +36,7 @@ def prepare_run(recording_id: int, *, hostname: str) -> None:
         services.recording_prepare_fail(
             recording_id=recording_id, message=f"{error} The file was not kept.", unusable=True
         )
-    except Exception as error:
-        logger.exception("preparing recording #%s failed", recording_id)
+    except Exception as error:  # a fault of ours: Celery logs it once, with its traceback
         services.recording_prepare_fail(
             recording_id=recording_id, message=f"Preparing the recording failed ({type(error).__name__}: {error}).",
             unusable=False,

@@ -21,7 +21,7 @@ from webapp.datasets import selectors as dataset_selectors
 from webapp.reviews import selectors, services
 from webapp.reviews.models import LabelScoring
 from worker.datasets import version_face_arrays
-from worker.failures import failure_message
+from worker.failures import expected_failure, failure_message, is_expected
 from worker.lifecycle import TaskHeartbeat, Throttle
 from worker.reviews.ranking import FILTER_BY, RANKED_BY, rank_label_issues
 
@@ -54,9 +54,9 @@ def score_run(scoring_id: int, *, hostname: str) -> None:
     try:
         cfg = TrainConfig.from_dict(scoring.config)
         device = resolve_device(cfg.device)
-    except Exception as error:
+    except Exception as error:  # its settings cannot work here: the user's to change
         services.label_scoring_fail(scoring_id=scoring_id, message=failure_message(error))
-        raise
+        raise expected_failure(error, task=f"label-quality job #{scoring_id}") from error
     if services.label_scoring_start(scoring_id=scoring_id, hostname=hostname, device=device.type) is None:
         return
     beat = partial(services.SCORINGS.heartbeat, scoring_id)
@@ -64,9 +64,12 @@ def score_run(scoring_id: int, *, hostname: str) -> None:
         with TaskHeartbeat(beat, name=f"scoring-{scoring_id}", interval=settings.TASK_HEARTBEAT_SECONDS):
             _score(scoring.pk, scoring.version_id, scoring.folds, cfg, device)
     except DatasetError as error:
+        logger.info("label-quality job #%s cannot run on its data: %s", scoring_id, error)
         services.label_scoring_fail(scoring_id=scoring_id, message=str(error))
     except Exception as error:
         services.label_scoring_fail(scoring_id=scoring_id, message=failure_message(error))
+        if is_expected(error):
+            raise expected_failure(error, task=f"label-quality job #{scoring_id}") from error
         raise
 
 

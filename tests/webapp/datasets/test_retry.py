@@ -90,3 +90,48 @@ def test_another_team_cannot_retry(
     assert charlie_client.post(f"/datasets/imports/{failed.pk}/retry/").status_code == 404
     assert charlie_api.post(f"/api/datasets/imports/{failed.pk}/retry/").status_code == 404
     assert not DatasetImport.objects.filter(retry_of=failed).exists()
+
+
+def _rejected(team: Team) -> DatasetImport:
+    """An import whose file itself was refused (a wrong layout): retrying the same file cannot help."""
+    with mock.patch("webapp.jobs.enqueue_dataset_import"):
+        dataset_import = services.dataset_upload_create(
+            team=team, user=None, name="FER", upload=uploaded("faces.zip", emotion_zip()), image_size=40
+        )
+    services.dataset_import_start(import_id=dataset_import.pk, hostname="w@box")
+    message = "Expected folders named by emotion, got happyy/."
+    services.dataset_import_fail(import_id=dataset_import.pk, message=message, retryable=False)
+    return DatasetImport.objects.get(pk=dataset_import.pk)
+
+
+def test_an_import_refused_for_its_file_offers_no_retry(
+    alice_client: Client, alice_api: APIClient, team: Team, enqueued: object
+) -> None:
+    rejected = _rejected(team)
+    assert not rejected.can_retry
+    page = alice_client.get(f"/datasets/{rejected.dataset_id}/").content.decode()
+    assert "Expected folders named by emotion, got happyy/." in page
+    assert "Retry import</button>" not in page
+    refused = alice_api.post(f"/api/datasets/imports/{rejected.pk}/retry/")
+    assert refused.status_code == 400
+    assert "importing it again would fail the same way" in str(refused.json())
+
+
+def test_a_failed_first_import_does_not_keep_its_name_taken(alice_api: APIClient, team: Team, enqueued: object) -> None:
+    rejected = _rejected(team)
+    again = alice_api.post("/api/datasets/upload/", {"name": "fer", "file": uploaded("fixed.zip", emotion_zip())})
+    assert again.status_code == 201, again.json()
+    assert again.json()["dataset"] == rejected.dataset_id  # the empty dataset takes the new upload
+    assert list(DatasetImport.objects.filter(dataset_id=rejected.dataset_id).values_list("status", flat=True)) == [
+        "queued",
+        "failed",
+    ]
+
+
+def test_a_name_stays_taken_while_its_dataset_holds_a_version_or_an_import_under_way(
+    alice_api: APIClient, team: Team, enqueued: object
+) -> None:
+    alice_api.post("/api/datasets/upload/", {"name": "Busy", "file": uploaded("a.zip", emotion_zip())})
+    refused = alice_api.post("/api/datasets/upload/", {"name": "busy", "file": uploaded("b.zip", emotion_zip())})
+    assert refused.status_code == 400
+    assert "already has a dataset named" in str(refused.json())

@@ -101,9 +101,9 @@ def test_it_hides_another_teams_jobs(charlie_api: APIClient, alice_api: APIClien
     for path in ("", "cancel/", "retry/", "checkpoint/", "onnx/"):
         method = charlie_api.post if path in ("cancel/", "retry/") else charlie_api.get
         assert method(f"/api/runs/{run.pk}/{path}").status_code == 404, path
-    assert charlie_api.get("/api/runs/").json() == []
+    assert charlie_api.get("/api/runs/").json()["results"] == []
     assert charlie_api.get(f"/api/runs/compare/?ids={run.pk}").json() == []
-    assert [item["id"] for item in alice_api.get("/api/runs/").json()] == [run.pk]
+    assert [item["id"] for item in alice_api.get("/api/runs/").json()["results"]] == [run.pk]
 
 
 def test_it_cancels_a_queued_job_at_once(alice_api: APIClient, team: Team) -> None:
@@ -156,7 +156,7 @@ def test_it_numbers_each_queued_job_by_its_place_among_its_teams_jobs_in_its_que
     cpu = RunFactory(team=team, queue=Run.Queue.CPU)
     now = timezone.now()
     running = RunFactory(team=team, status=Run.Status.RUNNING, started_at=now, heartbeat_at=now, worker_hostname="w")
-    positions = {item["id"]: item["queue_position"] for item in alice_api.get("/api/runs/").json()}
+    positions = {item["id"]: item["queue_position"] for item in alice_api.get("/api/runs/").json()["results"]}
     assert positions == {first.pk: 1, third.pk: 2, cpu.pk: 1, running.pk: None}
     queue = [item["id"] for item in alice_api.get("/api/runs/queue/").json()]
     assert queue == [running.pk, first.pk, cpu.pk, third.pk]
@@ -170,7 +170,7 @@ def test_it_never_changes_a_job_when_it_is_read(alice_api: APIClient, team: Team
         team=team, status=Run.Status.RUNNING, started_at=quiet, heartbeat_at=quiet, worker_hostname="w@gone"
     )
     assert alice_api.get(f"/api/runs/{run.pk}/").json()["status"] == "running"
-    assert alice_api.get("/api/runs/").json()[0]["status"] == "running"
+    assert alice_api.get("/api/runs/").json()["results"][0]["status"] == "running"
     run.refresh_from_db()
     assert run.status == Run.Status.RUNNING
 
@@ -211,3 +211,31 @@ def test_it_documents_the_jobs_endpoints(alice_api: APIClient) -> None:
         "/api/runs/{id}/retry/",
     }
     assert expected | {"/api/runs/{id}/checkpoint/", "/api/runs/{id}/onnx/", "/api/models/"} <= set(paths)
+
+
+def test_the_job_list_is_paged_like_the_datasets_and_filters_by_state_and_version(
+    alice_api: APIClient, team: Team
+) -> None:
+    done = [TeacherRunFactory(team=team) for _ in range(3)]
+    RunFactory(team=team, dataset_version=done[0].dataset_version)
+    page = alice_api.get("/api/runs/?limit=2").json()
+    assert set(page) == {"count", "next", "previous", "results"}
+    assert (page["count"], len(page["results"])) == (4, 2)
+    assert "offset=2" in page["next"]
+    versions = f"{done[0].dataset_version_id},{done[1].dataset_version_id}"
+    succeeded = alice_api.get(f"/api/runs/?status=succeeded&dataset_version={versions}").json()["results"]
+    assert sorted(item["id"] for item in succeeded) == sorted(run.pk for run in done[:2])
+    assert alice_api.get("/api/runs/?status=sleeping").status_code == 400
+    schema = alice_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    listed = schema["paths"]["/api/runs/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed["$ref"].endswith("PaginatedRunList")
+
+
+def test_the_schemas_examples_of_creating_a_job_use_a_valid_team(alice_api: APIClient) -> None:
+    schema = alice_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    body = schema["paths"]["/api/runs/create/"]["post"]["requestBody"]["content"]["application/json"]
+    examples = [example["value"] for example in body["examples"].values()]
+    assert len(examples) >= 2
+    assert all("team" not in value for value in examples)  # no team: your first (the API's default)
+    team = schema["components"]["schemas"]["RunCreateInput"]["properties"]["team"]
+    assert team["minimum"] == 1

@@ -87,22 +87,34 @@ def test_it_says_who_cancelled_and_how_far_the_job_got(
     assert run.status_message == f"Cancelled by alice@example.com after {done} of {event['epochs']} epochs."
 
 
-def test_it_records_a_success_with_its_artifacts(running: Run) -> None:
+def test_it_records_a_success_with_its_artifacts_and_queues_its_latency_measurement(
+    running: Run, django_capture_on_commit_callbacks: Any
+) -> None:
     artifacts = services.RunArtifacts(
         checkpoint_path="runs/1/best.pt", onnx_path="runs/1/model.onnx", parameters=10, size_bytes=99,
-        latency_ms=0.4, onnx_max_abs_diff=1e-6,
+        onnx_max_abs_diff=1e-6,
     )  # fmt: skip
     metrics = {"val": {"accuracy": 0.5}, "test": {"accuracy": 0.75}}
-    run = services.run_mark_succeeded(run_id=running.pk, metrics=metrics, class_names=["a", "b"], artifacts=artifacts)
+    with (
+        mock.patch("webapp.jobs.enqueue_latency_measurement") as enqueue,
+        mock.patch("webapp.events.publish_run_status"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        run = services.run_mark_succeeded(
+            run_id=running.pk, metrics=metrics, class_names=["a", "b"], artifacts=artifacts
+        )
     assert run is not None
-    assert (run.status, run.accuracy, run.parameters, run.latency_ms) == ("succeeded", 0.75, 10, 0.4)
+    assert (run.status, run.accuracy, run.parameters, run.latency_ms) == ("succeeded", 0.75, 10, None)
     assert run.metrics["onnx_max_abs_diff"] == 1e-6
     assert run.finished_at is not None
+    enqueue.assert_called_once_with(run_id=running.pk)
+    assert run.latency_pending
+    assert run.latency_summary == "Being measured: waits until its worker's machine is idle."
 
 
 def test_it_never_revives_a_job_that_already_ended(running: Run) -> None:
     services.run_mark_failed(run_id=running.pk, message="Worker w@b stopped responding")
-    artifacts = services.RunArtifacts(checkpoint_path="x", onnx_path="", parameters=1, size_bytes=1, latency_ms=None)
+    artifacts = services.RunArtifacts(checkpoint_path="x", onnx_path="", parameters=1, size_bytes=1)
     assert services.run_mark_succeeded(run_id=running.pk, metrics={}, class_names=[], artifacts=artifacts) is None
     running.refresh_from_db()
     assert (running.status, running.status_message) == ("failed", "Worker w@b stopped responding")

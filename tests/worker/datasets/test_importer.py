@@ -1,5 +1,6 @@
 """Imports through the task, eagerly: every format becomes a version; bad input fails it and leaves nothing behind."""
 
+import logging
 from pathlib import Path
 from unittest import mock
 
@@ -148,3 +149,34 @@ def test_it_reports_each_step_in_order(stored_import: ImportMaker) -> None:
     fractions = [fraction for fraction, _ in steps]
     assert fractions == sorted(fractions)
     assert [message for _, message in steps][-2:] == ["Storing 6 faces", "Saving 6 faces as a new version"]
+
+
+def _task_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name.startswith(("worker", "celery"))]
+
+
+def test_a_rejected_file_is_permanent_and_one_line_in_the_log(
+    stored_import: ImportMaker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    dataset_import = stored_import("bored.zip", zip_bytes({"bored/a.png": EMOTION_FILES["faces/train/angry/a1.png"]}))
+    dataset_import = _run(dataset_import)
+    assert dataset_import.status == "failed"
+    assert not dataset_import.retryable
+    assert not dataset_import.can_retry
+    lines = _task_lines(caplog)
+    assert all(record.levelno < logging.WARNING and record.exc_info is None for record in lines), lines
+    assert any(f"dataset import {dataset_import.pk} rejected: " in record.getMessage() for record in lines)
+    assert not any("unexpected" in record.getMessage() for record in lines)
+
+
+def test_a_fault_of_ours_may_be_retried_and_is_logged_with_its_traceback(
+    stored_import: ImportMaker, caplog: pytest.LogCaptureFixture
+) -> None:
+    dataset_import = stored_import("faces.zip", emotion_zip())
+    with mock.patch.object(DatasetItem.objects, "bulk_create", side_effect=RuntimeError("disk full")):
+        dataset_import = _run(dataset_import)
+    assert dataset_import.retryable
+    assert dataset_import.can_retry
+    tracebacks = [record for record in _task_lines(caplog) if record.exc_info]
+    assert [record.levelname for record in tracebacks] == ["ERROR"]  # once, from the importer

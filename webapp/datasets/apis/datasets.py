@@ -9,7 +9,6 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.requests import SignedInRequest
-from webapp.api import IdField
+from webapp.api import IdField, ListPagination
 from webapp.datasets import selectors, services
 from webapp.datasets.models import DESCRIPTION_MAX_LENGTH
 from webapp.datasets.serializers import DatasetImportOutputSerializer, DatasetOutputSerializer, dataset_import_payload
@@ -27,11 +26,8 @@ _TOO_LARGE = OpenApiResponse(description="The upload is over STUDIO_MAX_UPLOAD_M
 _IMAGE_SIZE_HELP = "Side of the stored square grayscale faces; FER2013's native 48 keeps its pixels exact."
 
 
-class DatasetPagination(LimitOffsetPagination):
-    """`?limit=&offset=` paging with a count, for lists that can grow long."""
-
-    default_limit = 50
-    max_limit = 500
+class DatasetPagination(ListPagination):
+    """`?limit=&offset=` paging with a count (50 by default, at most 500)."""
 
 
 class _UploadApi(APIView):
@@ -109,12 +105,18 @@ class DatasetVersionUploadApi(_UploadApi):
 
 
 class DatasetDetailApi(APIView):
-    """One dataset of your teams; another team's is a 404."""
+    """One dataset of your teams; another team's is a 404. DELETE removes it with its versions, imports, uploads and
+    the faces only it used (400, saying why, while a job trained on it or an import or review job runs)."""
 
     @extend_schema(responses=DatasetOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         dataset = selectors.dataset_get(user=request.user, dataset_id=pk)
         return Response(DatasetOutputSerializer(dataset).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        services.dataset_delete(dataset=selectors.dataset_get(user=request.user, dataset_id=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DatasetImportListApi(APIView):

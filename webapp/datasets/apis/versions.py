@@ -5,12 +5,12 @@ from typing import Any
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from webapp.datasets import selectors
+from webapp.datasets import selectors, services
 from webapp.datasets.apis.datasets import DatasetPagination
 from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES
 from webapp.datasets.serializers import DatasetItemOutputSerializer, DatasetVersionOutputSerializer
@@ -28,12 +28,19 @@ class DatasetVersionListApi(APIView):
 
 
 class DatasetVersionDetailApi(APIView):
-    """Version `number` of one of your datasets."""
+    """Version `number` of one of your datasets. DELETE removes it with its label reviews and the faces only it used
+    (400, saying why, while a job trained on it, a newer version was made from it, or a review job runs on it)."""
 
     @extend_schema(responses=DatasetVersionOutputSerializer)
     def get(self, request: Request, pk: int, number: int) -> Response:
         version = selectors.dataset_version_get(user=request.user, dataset_id=pk, number=number)
         return Response(DatasetVersionOutputSerializer(version).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int, number: int) -> Response:
+        version = selectors.dataset_version_get(user=request.user, dataset_id=pk, number=number)
+        services.dataset_version_delete(version=version)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ItemPagination(DatasetPagination):

@@ -1,5 +1,6 @@
 """Writes of the datasets app: uploads and imports, versions, and face files."""
 
+from webapp.datasets.services.deletion import dataset_delete, dataset_version_delete
 from webapp.datasets.services.imports import (
     IMPORTS,
     ImportLifecycle,
@@ -24,6 +25,7 @@ __all__ = [
     "ImportLifecycle",
     "archive_limits",
     "dataset_create",
+    "dataset_delete",
     "dataset_import_complete",
     "dataset_import_create",
     "dataset_import_fail",
@@ -34,6 +36,7 @@ __all__ = [
     "dataset_import_start",
     "dataset_upload_create",
     "dataset_version_create_from",
+    "dataset_version_delete",
     "face_file_write",
     "version_fingerprint",
 ]

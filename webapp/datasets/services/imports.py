@@ -101,11 +101,16 @@ def dataset_import_retry(*, dataset_import: DatasetImport, user: User | None) ->
     """Queue a new import of a failed import's stored upload (the file is shared, not copied).
 
     Raises:
-        ValidationError: when the import did not fail, or its upload is gone from storage.
+        ValidationError: when the import did not fail, failed on the file itself, or its upload is gone.
     """
     if dataset_import.status != DatasetImport.Status.FAILED:
         raise ValidationError(
             f"Only a failed import can be retried; this one is {dataset_import.get_status_display()}."
+        )
+    if not dataset_import.retryable:
+        raise ValidationError(
+            f"{dataset_import.original_name} itself cannot be imported (see the error above): importing it again "
+            "would fail the same way. Upload a corrected file."
         )
     if (retry := dataset_import.live_retry) is not None:
         raise ValidationError(f"Import #{retry.pk} already retries it ({retry.get_status_display().lower()}).")
@@ -120,12 +125,31 @@ def dataset_import_retry(*, dataset_import: DatasetImport, user: User | None) ->
     return retry
 
 
+def _failed_only(*, team: Team, name: str) -> Dataset | None:
+    """The team's dataset called `name` when every import of it failed and it holds no version: the name is free to
+    use again."""
+    dataset = Dataset.objects.select_for_update().filter(team=team, name__iexact=name.strip()).first()
+    if dataset is None or dataset.versions.exists():
+        return None
+    statuses = set(dataset.imports.values_list("status", flat=True))
+    return dataset if statuses == {DatasetImport.Status.FAILED} else None
+
+
 @transaction.atomic
 def dataset_upload_create(
     *, team: Team, user: User | None, name: str, upload: File, image_size: int = 48, description: str = ""
 ) -> DatasetImport:
-    """A new dataset and the import of its first version from `upload`, queued after the commit."""
-    dataset = dataset_create(team=team, user=user, name=name, description=description)
+    """A new dataset and the import of its first version from `upload`, queued after the commit.
+
+    A failed import does not keep the name taken: uploading under the name of a dataset whose every import failed
+    imports into that dataset (the failed imports stay listed there, as history).
+    """
+    dataset = _failed_only(team=team, name=name)
+    if dataset is None:
+        dataset = dataset_create(team=team, user=user, name=name, description=description)
+    elif description.strip():
+        dataset.description = description.strip()
+        dataset.save(update_fields=("description",))
     return dataset_import_create(dataset=dataset, user=user, upload=upload, image_size=image_size)
 
 
@@ -177,12 +201,14 @@ def dataset_import_progress(*, import_id: int, progress: float, message: str) ->
     _publish(dataset_import)
 
 
-def dataset_import_fail(*, import_id: int, message: str, only_if_running: bool = False) -> bool:
+def dataset_import_fail(*, import_id: int, message: str, retryable: bool = True, only_if_running: bool = False) -> bool:
     """End an import with the reason, in words the user can act on; it created no version.
 
-    With `only_if_running` (the reaper), an import that ended meanwhile is left as it is; returns whether it failed.
+    `retryable=False` says the file itself is the problem (a wrong layout, no faces): importing it again would fail
+    the same way, so the page offers no "Retry import". With `only_if_running` (the reaper), an import that ended
+    meanwhile is left as it is; returns whether it failed.
     """
-    return IMPORTS.fail(import_id, message, only_if_running=only_if_running) is not None
+    return IMPORTS.fail(import_id, message, only_if_running=only_if_running, retryable=retryable) is not None
 
 
 def dataset_import_reap_stale(*, now: datetime | None = None) -> list[int]:

@@ -16,6 +16,8 @@ from django.db.models import Max
 
 from webapp.accounts.models import Team, User
 from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES, Dataset, DatasetItem, DatasetVersion, FaceImage
+from webapp.datasets.storage import face_path
+from webapp.system.disk import file_size
 
 _FINGERPRINT_FORMAT = 1
 _CHUNK = 500  # hashes per IN (…) query: well under SQLite's variable limit
@@ -64,22 +66,26 @@ def _check_rows(rows: Sequence[FaceRow]) -> None:
         raise ValidationError(f"Every face needs its own name, got {twice[0]!r} {names[twice[0]]} times.")
 
 
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+def chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    """Slices of at most `_CHUNK` values, for `IN (…)` queries."""
     return (values[start : start + _CHUNK] for start in range(0, len(values), _CHUNK))
 
 
 def _face_image_ids(*, team: Team, hashes: set[str], size: int) -> dict[str, int]:
-    """Ids of the team's images with these hashes, creating the missing rows in bulk."""
+    """Ids of the team's images with these hashes, creating the missing rows in bulk (with their file's size: the
+    files are stored before their rows)."""
     ordered = sorted(hashes)
     ids: dict[str, int] = {}
-    for chunk in _chunks(ordered):
+    for chunk in chunks(ordered):
         ids.update(FaceImage.objects.filter(team=team, sha256__in=chunk).values_list("sha256", "id"))
     missing = [sha for sha in ordered if sha not in ids]
     # ignore_conflicts: a concurrent import of the same faces into the same team may have added some meanwhile.
     FaceImage.objects.bulk_create(
-        (FaceImage(team=team, sha256=sha, size=size) for sha in missing), batch_size=2000, ignore_conflicts=True
+        (FaceImage(team=team, sha256=sha, size=size, bytes=file_size(face_path(sha))) for sha in missing),
+        batch_size=2000,
+        ignore_conflicts=True,
     )
-    for chunk in _chunks(missing):
+    for chunk in chunks(missing):
         ids.update(FaceImage.objects.filter(team=team, sha256__in=chunk).values_list("sha256", "id"))
     return ids
 

@@ -1,5 +1,7 @@
 """Writes of the runs app, by concern; import them from here (`from webapp.runs import services`)."""
 
+from webapp.runs.services.deletion import run_delete
+from webapp.runs.services.latency import run_latency_record, run_latency_request
 from webapp.runs.services.lifecycle import run_cancel, run_create, run_retrain, run_retry
 from webapp.runs.services.progress import (
     RUNS,
@@ -29,8 +31,11 @@ __all__ = [
     "json_safe",
     "run_cancel",
     "run_create",
+    "run_delete",
     "run_epoch_record",
     "run_heartbeat",
+    "run_latency_record",
+    "run_latency_request",
     "run_mark_cancelled",
     "run_mark_failed",
     "run_mark_succeeded",

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.db import transaction
+from django.utils import timezone
 
 from webapp import events, jobs
 from webapp.runs.models import Run, RunEpoch, RunPrediction
@@ -20,13 +21,13 @@ from webapp.system.lifecycle import Lifecycle, register
 
 @dataclass(frozen=True)
 class RunArtifacts:
-    """What a finished job leaves behind: files relative to MEDIA_ROOT, and measurements of the model."""
+    """What a finished job leaves behind: files relative to MEDIA_ROOT, and its size (latency is measured after, by
+    its own task: `services.latency`)."""
 
     checkpoint_path: str
     onnx_path: str
     parameters: int
     size_bytes: int
-    latency_ms: float | None
     onnx_max_abs_diff: float | None = None  # largest logit gap between the ONNX file and PyTorch
 
 
@@ -103,13 +104,17 @@ def run_epoch_record(*, run_id: int, event: dict[str, Any]) -> bool:
 def run_mark_succeeded(
     *, run_id: int, metrics: dict[str, Any], class_names: list[str], artifacts: RunArtifacts
 ) -> Run | None:
-    """Record the metrics and artifacts of a finished job."""
+    """Record the metrics and artifacts of a finished job, and queue the measurement of its latency."""
     metrics = json_safe({**metrics, "onnx_max_abs_diff": artifacts.onnx_max_abs_diff})
-    return RUNS.finish(
+    queued = {"queued_at": timezone.now().isoformat()}
+    run = RUNS.finish(
         run_id, Run.Status.SUCCEEDED, metrics=metrics, class_names=list(class_names),
         checkpoint_path=artifacts.checkpoint_path, onnx_path=artifacts.onnx_path, parameters=artifacts.parameters,
-        size_bytes=artifacts.size_bytes, latency_ms=json_safe(artifacts.latency_ms),
+        size_bytes=artifacts.size_bytes, latency_ms=None, latency=queued,
     )  # fmt: skip
+    if run is not None:
+        transaction.on_commit(lambda: jobs.enqueue_latency_measurement(run_id=run_id))
+    return run
 
 
 def run_mark_failed(*, run_id: int, message: str) -> Run | None:
