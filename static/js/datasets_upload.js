@@ -12,11 +12,7 @@
   const percent = document.getElementById("upload-percent");
   const button = document.getElementById("upload-button");
   const MB = 1024 * 1024;
-
-  function csrfToken() {
-    const field = form.querySelector("input[name=csrfmiddlewaretoken]");
-    return field ? field.value : "";
-  }
+  const Http = window.StudioHttp;
 
   function showErrors(messages) {
     errorBox.replaceChildren(
@@ -31,12 +27,6 @@
     button.disabled = false;
   }
 
-  function messagesOf(body) {
-    // DRF errors: {"detail": "..."} or {"field": ["...", ...], ...}.
-    if (!body || typeof body !== "object") return [];
-    return Object.values(body).flatMap((value) => (Array.isArray(value) ? value : [value])).map(String);
-  }
-
   function onLoad(xhr) {
     let body = null;
     try {
@@ -48,7 +38,7 @@
       window.location.assign(form.dataset.detailPrefix + body.dataset + "/");
       return;
     }
-    const messages = messagesOf(body);
+    const messages = Http.errorLines(body); // DRF errors: {"detail": "..."} or {"field": ["...", ...], ...}
     showErrors(messages.length ? messages : ["The upload failed: the server answered " + xhr.status + "."]);
   }
 
@@ -72,7 +62,7 @@
     progress.hidden = false;
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.dataset.apiUrl);
-    xhr.setRequestHeader("X-CSRFToken", csrfToken());
+    xhr.setRequestHeader("X-CSRFToken", Http.csrfToken());
     xhr.setRequestHeader("Accept", "application/json");
     xhr.upload.addEventListener("progress", (update) => {
       if (!update.lengthComputable) return;

@@ -1,56 +1,17 @@
-// Shared by the recordings pages: calls to /api/ with the CSRF token, the API's error messages in words, and the
+// Shared by the recordings pages: calls to /api/ (studio_http.js), the API's error messages in words, and the
 // number formats (sizes, clock times). Renders what the API says; no business rules.
 window.RecordingsApi = (function () {
   "use strict";
 
+  const Http = window.StudioHttp;
   const MB = 1024 * 1024;
 
-  function csrfToken() {
-    const field = document.querySelector("input[name=csrfmiddlewaretoken]");
-    if (field) return field.value;
-    const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
-    return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : "";
-  }
-
-  // One API call; resolves to {ok, status, body} whatever the status (network errors reject).
-  async function request(method, url, options) {
-    const opts = options || {};
-    const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
-    let body;
-    if (opts.json !== undefined) {
-      headers["Content-Type"] = "application/json";
-      body = JSON.stringify(opts.json);
-    } else if (opts.form) {
-      body = opts.form; // FormData: the browser sets the multipart boundary
-    }
-    const response = await fetch(url, { method: method, headers: headers, body: body, credentials: "same-origin" });
-    let data = null;
-    if (response.status !== 204) {
-      const text = await response.text();
-      try {
-        data = text ? JSON.parse(text) : null;
-      } catch (error) {
-        data = null;
-      }
-    }
-    return { ok: response.ok, status: response.status, body: data };
-  }
-
-  // DRF errors as sentences: {"detail": "..."}, {"non_field_errors": [...]}, {"field": ["..."]}. `labels` names
-  // fields the way the form does ({start: "From"}); other fields are named as the API names them.
+  // DRF errors as sentences (StudioHttp.errorLines): `labels` names fields the way the form does ({start: "From"});
+  // other fields are named as the API names them.
   function messages(body, status, labels) {
     if (status === 413 && !(body && body.detail)) return ["The file or chunk is too large for the server."];
     if (!body || typeof body !== "object") return status ? ["The server answered " + status + "."] : [];
-    const names = labels || {};
-    const found = [];
-    Object.entries(body).forEach(([field, value]) => {
-      if (field === "received") return; // 409's resume offset: not a message
-      const texts = (Array.isArray(value) ? value : [value]).flatMap((item) =>
-        item && typeof item === "object" ? Object.values(item).flat() : [item]
-      );
-      const prefix = field === "detail" || field === "non_field_errors" ? "" : (names[field] || field) + ": ";
-      texts.forEach((text) => found.push(prefix + String(text)));
-    });
+    const found = Http.errorLines(body, labels || {});
     return found.length ? found : ["The server answered " + status + "."];
   }
 
@@ -98,8 +59,7 @@ window.RecordingsApi = (function () {
 
   return {
     MB: MB,
-    csrfToken: csrfToken,
-    request: request,
+    request: Http.request, // {ok, status, body} whatever the status
     messages: messages,
     showMessages: showMessages,
     megabytes: megabytes,

@@ -103,7 +103,7 @@
       xhr.open("PUT", "/api/recordings/uploads/" + upload.id + "/chunk/");
       xhr.setRequestHeader("Content-Type", "application/offset+octet-stream");
       xhr.setRequestHeader("Upload-Offset", String(offset));
-      xhr.setRequestHeader("X-CSRFToken", Api.csrfToken());
+      xhr.setRequestHeader("X-CSRFToken", window.StudioHttp.csrfToken());
       xhr.setRequestHeader("Accept", "application/json");
       xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded));
       xhr.addEventListener("load", () => {

@@ -14,41 +14,12 @@ window.ReviewFaces = (function () {
   "use strict";
 
   const PAGE = 50;
+  const Http = window.StudioHttp;
 
-  function csrfToken() {
-    const field = document.querySelector("input[name=csrfmiddlewaretoken]");
-    if (field) return field.value;
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  // POST JSON; resolves to {status, body} for any HTTP answer, rejects only when the network fails.
-  async function post(url, body) {
-    const response = await fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify(body),
-    });
-    let data = null;
-    try {
-      data = await response.json();
-    } catch (error) {
-      data = null;
-    }
-    return { status: response.status, body: data };
-  }
-
-  // DRF's 400 body ({"field": ["message"]} or {"detail": "…"}) in one line.
-  function errorText(body, status) {
-    if (!body) return "the Studio answered " + status;
-    if (typeof body.detail === "string") return body.detail;
-    const parts = [];
-    Object.keys(body).forEach((key) => {
-      const value = body[key];
-      parts.push(Array.isArray(value) ? value.join(" ") : String(value));
-    });
-    return parts.join(" ") || "the Studio answered " + status;
+  // POST JSON; resolves to {status, body} for any HTTP answer (a 409's body included), rejects only when the network
+  // fails.
+  function post(url, body) {
+    return Http.request("POST", url, { json: body });
   }
 
   function create(options) {
@@ -165,7 +136,7 @@ window.ReviewFaces = (function () {
           } else if (answer.status === 409) {
             conflict(face, answer.body);
           } else if (options.onError) {
-            options.onError(face, errorText(answer.body, answer.status));
+            options.onError(face, Http.errorMessage(answer.body, answer.status));
           }
           return answer.status === 200;
         })
@@ -216,7 +187,7 @@ window.ReviewFaces = (function () {
           return true;
         }
         if (answer.status === 409) conflict(faces[0], answer.body);
-        else if (options.onError) options.onError(null, errorText(answer.body, answer.status));
+        else if (options.onError) options.onError(null, Http.errorMessage(answer.body, answer.status));
         return false;
       } catch (error) {
         if (options.onError) options.onError(null, "Not saved: " + error.message);
@@ -235,5 +206,5 @@ window.ReviewFaces = (function () {
     return Object.assign(store, { ensure, decide, undo, decideMany, history, close, base });
   }
 
-  return { create: create, errorText: errorText, post: post };
+  return { create: create };
 })();

@@ -6,32 +6,12 @@
 
   const ACTIVE = new Set(["queued", "running"]);
   const $ = (id) => document.getElementById(id);
+  const Http = window.StudioHttp;
 
-  function csrfToken() {
-    const field = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return field ? field.value : "";
-  }
-
-  async function send(url, body) {
-    const response = await fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify(body || {}),
-    });
-    let data = null;
-    try {
-      data = await response.json();
-    } catch (error) {
-      data = null;
-    }
-    return { status: response.status, body: data };
-  }
-
-  function messageOf(body, status) {
-    if (!body) return "The Studio answered " + status + ".";
-    if (typeof body.detail === "string") return body.detail;
-    return Object.values(body).map((value) => (Array.isArray(value) ? value.join(" ") : String(value))).join(" ");
+  // POST JSON; resolves to {status, body} for any HTTP answer (201, 400, a commit's 409), rejects only when the
+  // network fails.
+  function send(url, body) {
+    return Http.request("POST", url, { json: body || {} });
   }
 
   // ---- The version picker shows the chosen version at once.
@@ -91,7 +71,7 @@
       const answer = await send(button.dataset.url);
       button.disabled = false;
       if (answer.status !== 200) {
-        row.querySelector("[data-role=message]").textContent = messageOf(answer.body, answer.status);
+        row.querySelector("[data-role=message]").textContent = Http.errorMessage(answer.body, answer.status);
         return;
       }
       renderRow(row, answer.body);
@@ -106,7 +86,7 @@
       const answer = await send(button.dataset.url);
       if (answer.status === 201) return window.location.reload();
       button.disabled = false;
-      row.querySelector("[data-role=message]").textContent = messageOf(answer.body, answer.status);
+      row.querySelector("[data-role=message]").textContent = Http.errorMessage(answer.body, answer.status);
       return undefined;
     });
   });
@@ -142,7 +122,7 @@
         return undefined;
       });
       if (leftover.length || !Object.keys(body).length) {
-        general.textContent = leftover.join(" ") || messageOf(answer.body, answer.status);
+        general.textContent = leftover.join(" ") || Http.errorMessage(answer.body, answer.status);
         general.hidden = false;
       }
       return undefined;
@@ -285,7 +265,7 @@
       review.commit = answer.body;
       return showCommit(answer.body);
     }
-    error.textContent = messageOf(answer.body, answer.status);
+    error.textContent = Http.errorMessage(answer.body, answer.status);
     error.hidden = false;
     return refresh(); // show what changed meanwhile: the next commit names the new count
   });

@@ -9,12 +9,7 @@
 window.Retrain = (function () {
   "use strict";
 
-  function csrfToken() {
-    const field = document.querySelector("input[name=csrfmiddlewaretoken]");
-    if (field) return field.value;
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
+  const Http = window.StudioHttp;
 
   function label(run, versions) {
     const accuracy = run.accuracy === null ? "" : " · " + (run.accuracy * 100).toFixed(1) + "%";
@@ -50,8 +45,7 @@ window.Retrain = (function () {
   async function jobs(options) {
     const ids = Object.keys(options.versions).join(",");
     const url = "/api/runs/?status=succeeded&limit=500&dataset_version=" + encodeURIComponent(ids);
-    const page = await window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => (response.ok ? response.json() : { results: [] }));
+    const page = await Http.json("GET", url).catch(() => ({ results: [] }));
     const ours = page.results;
     const first = (run) => (String(run.dataset_version) === String(options.prefer) ? 0 : 1);
     return ours.sort((a, b) => first(a) - first(b) || b.id - a.id);
@@ -60,18 +54,13 @@ window.Retrain = (function () {
   async function start(parts, options) {
     parts.button.disabled = true;
     parts.result.textContent = "Queueing…";
-    const response = await window.fetch("/api/runs/" + parts.select.value + "/retrain/", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ dataset_version: options.version }),
-    });
-    const body = await response.json().catch(() => null);
+    const url = "/api/runs/" + parts.select.value + "/retrain/";
+    const answer = await Http.request("POST", url, { json: { dataset_version: options.version } });
+    const body = answer.body;
     parts.button.disabled = false;
     parts.result.replaceChildren();
-    if (response.status !== 201) {
-      const reason = body ? Object.values(body).flat().join(" ") : "the Studio answered " + response.status;
-      parts.result.textContent = "Not queued: " + reason;
+    if (answer.status !== 201) {
+      parts.result.textContent = "Not queued: " + Http.errorMessage(body, answer.status);
       return;
     }
     const link = document.createElement("a");
