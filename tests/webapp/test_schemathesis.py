@@ -46,8 +46,6 @@ schema = _schema()
 # Not yet true to their schema: each still fails a check, named here; strict, so a fix shows as XPASS and must remove
 # its line. Excluding them would hide them; these are the work left (docs/reliability.md, "Inputs").
 STILL_FAILING = {
-    ("GET", "/api/datasets/"): "ST201: offset=null accepted (DRF's LimitOffsetPagination ignores a bad offset)",
-    ("GET", "/api/recordings/"): "ST201/ST108: paginated object where the schema says an array",
     ("GET", "/api/reviews/scorings/"): "ST201: version=null accepted as no filter",
     ("GET", "/api/schema/"): "ST201: drf-spectacular's own view ignores an unknown `lang`",
     ("GET", "/api/datasets/{id}/versions/diff/"): "ST202: from/to=0 refused (400) while the schema allows 0",

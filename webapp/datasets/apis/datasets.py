@@ -9,7 +9,6 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,13 +20,14 @@ from webapp.api import IdField
 from webapp.datasets import selectors, services
 from webapp.datasets.models import DESCRIPTION_MAX_LENGTH
 from webapp.datasets.serializers import DatasetImportOutputSerializer, DatasetOutputSerializer, dataset_import_payload
+from webapp.pagination import StrictLimitOffsetPagination
 from webapp.system.uploads import upload_size_check
 
 _TOO_LARGE = OpenApiResponse(description="The upload is over STUDIO_MAX_UPLOAD_MB: `{detail}` says by how much.")
 _IMAGE_SIZE_HELP = "Side of the stored square grayscale faces; FER2013's native 48 keeps its pixels exact."
 
 
-class DatasetPagination(LimitOffsetPagination):
+class DatasetPagination(StrictLimitOffsetPagination):
     """`?limit=&offset=` paging with a count, for lists that can grow long."""
 
     default_limit = 50
