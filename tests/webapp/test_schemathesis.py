@@ -46,12 +46,8 @@ schema = _schema()
 # Not yet true to their schema: each still fails a check, named here; strict, so a fix shows as XPASS and must remove
 # its line. Excluding them would hide them; these are the work left (docs/reliability.md, "Inputs").
 STILL_FAILING = {
-    ("GET", "/api/reviews/scorings/"): "ST201: version=null accepted as no filter",
-    ("GET", "/api/schema/"): "ST201: drf-spectacular's own view ignores an unknown `lang`",
-    ("GET", "/api/datasets/{id}/versions/diff/"): "ST202: from/to=0 refused (400) while the schema allows 0",
     ("POST", "/api/pings/create/"): "ST202: a team id you are not in is a 400; the schema cannot say which ids",
     ("POST", "/api/recordings/uploads/"): "ST202: a team or job of another team is a 400",
-    ("POST", "/api/reviews/scorings/"): "ST202: a dataset version of another team is a 400",
     ("POST", "/api/runs/create/"): "ST202: kdcore's rules between fields (T and α ranges, width only for any width)",
 }
 
