@@ -37,6 +37,11 @@ EPOCHS_RANGE = (1, 1000)
 # Python, NumPy (which takes 32 bits) and torch (which takes 64, after kdcore scales it per epoch) all accept these.
 SEED_RANGE = (0, 2**32 - 1)
 TIME_BUDGET_MAX_S = 7 * 24 * 3600.0  # a week: longer is a typo (and 1e308 minutes is infinity)
+# Closed ranges of the distillation's softmax temperature T and KD weight α; open below: the learning rate (0, LR_MAX]
+# and any-width's width_mult (0, 1].
+TEMPERATURE_RANGE = (0.5, 20.0)
+ALPHA_RANGE = (0.0, 1.0)
+LR_MAX = 10.0
 
 
 class ConfigError(ValueError):
@@ -145,10 +150,11 @@ class DistillConfig:
         _check(
             errors,
             "distill.temperature",
-            0.5 <= self.temperature <= 20,
-            f"must be in [0.5, 20], got {self.temperature}",
+            TEMPERATURE_RANGE[0] <= self.temperature <= TEMPERATURE_RANGE[1],
+            f"must be in [{TEMPERATURE_RANGE[0]:g}, {TEMPERATURE_RANGE[1]:g}], got {self.temperature}",
         )
-        _check(errors, "distill.alpha", 0 <= self.alpha <= 1, f"must be in [0, 1], got {self.alpha}")
+        low, high = ALPHA_RANGE
+        _check(errors, "distill.alpha", low <= self.alpha <= high, f"must be in [{low:g}, {high:g}], got {self.alpha}")
         _check(errors, "distill.method", self.method in KD_METHODS, f"must be one of {', '.join(KD_METHODS)}")
         return errors
 
@@ -231,7 +237,7 @@ class TrainConfig:
         )
         low, high = SEED_RANGE
         _check(errors, "seed", low <= self.seed <= high, f"must be in [{low}, {high}], got {self.seed}")
-        _check(errors, "lr", 0 < self.lr <= 10, f"must be in (0, 10], got {self.lr}")
+        _check(errors, "lr", 0 < self.lr <= LR_MAX, f"must be in (0, {LR_MAX:g}], got {self.lr}")
         _check(errors, "optimizer", self.optimizer in OPTIMIZERS, f"must be one of {', '.join(OPTIMIZERS)}")
         _check(errors, "weight_decay", 0 <= self.weight_decay < 1, "must be in [0, 1)")
         _check(errors, "sam_rho", 0 <= self.sam_rho <= 2, f"must be in [0, 2] (0: off), got {self.sam_rho}")

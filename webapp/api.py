@@ -5,9 +5,9 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -52,14 +52,15 @@ class IdField(serializers.IntegerField):
 
 class StatedRangeMixin:
     """A number whose range the schema states while a service judges it (kdcore, with its own words, every field at
-    once): `low`/`high` become the schema's minimum/maximum and add no validator of their own."""
+    once): `low`/`high` become the schema's minimum/maximum and add no validator of their own. `low_exclusive` for a
+    range open below, such as a learning rate in (0, 10]."""
 
     min_value: Any  # the number fields' own bounds, here read by drf-spectacular only
     max_value: Any
 
-    def __init__(self, *, low: float, high: float, **kwargs: Any) -> None:
+    def __init__(self, *, low: float, high: float, low_exclusive: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.min_value, self.max_value = low, high
+        self.min_value, self.max_value, self.low_exclusive = low, high, low_exclusive
 
 
 class StatedRangeIntegerField(StatedRangeMixin, serializers.IntegerField):
@@ -70,12 +71,17 @@ class StatedRangeFloatField(StatedRangeMixin, serializers.FloatField):
     """A number whose range a service judges; see StatedRangeMixin."""
 
 
-class ListPagination(LimitOffsetPagination):
-    """`?limit=&offset=` paging with a count (`{"count", "next", "previous", "results"}`), for every list that can
-    grow long: datasets, jobs."""
+class StatedRangeFieldExtension(OpenApiSerializerFieldExtension):
+    """drf-spectacular's schema of a StatedRange field, plus `exclusiveMinimum` where its range is open below."""
 
-    default_limit = 50
-    max_limit = 500
+    target_class = StatedRangeMixin
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if self.target.low_exclusive:
+            schema["exclusiveMinimum"] = True
+        return schema
 
 
 class StudioAutoSchema(AutoSchema):
@@ -88,6 +94,13 @@ class StudioAutoSchema(AutoSchema):
     def get_serializer_name(self, serializer: serializers.BaseSerializer, direction: str) -> str:
         outer, _, inner = type(serializer).__qualname__.rpartition(".")
         return outer.removesuffix("Api") + inner if outer else inner
+
+    def map_parsers(self) -> list[Any]:
+        """Only JSON for a view that reads JSON. Such views still read a form (DRF's defaults), but a form cannot say
+        null, so a schema offering one would promise bodies the view must refuse (`"null"` is not a number). Upload
+        views name their own multipart parsers and keep them."""
+        media_types: list[Any] = super().map_parsers()
+        return ["application/json"] if "application/json" in media_types else media_types
 
     def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         """The view's own responses plus the errors every view can answer, so the schema lists each status code."""

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from webapp.accounts import apis as account_apis
 from webapp.dashboard import apis as dashboard_apis
@@ -11,7 +11,7 @@ from webapp.system import apis as system_apis
 app_name = "api"
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", system_apis.SchemaApi.as_view(), name="schema"),
     # A page for people: anonymous visitors go to the login page rather than get a 401.
     path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path("me/", account_apis.MeApi.as_view(), name="me"),

@@ -273,6 +273,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several serializers have a `status` field with their own choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {"RunStatusEnum": "webapp.runs.models.Run.Status"},
+    # Request bodies get components of their own, so a text field that refuses "" says `minLength: 1` there (and a
+    # file is binary) while the same field in an answer may be empty.
+    "COMPONENT_SPLIT_REQUEST": True,
     # `<id:pk>` (webapp.ids.IdConverter): an integer of at most 18 digits.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
 }

@@ -49,6 +49,32 @@ class DecisionSerializer(serializers.Serializer):
         return CLASS_NAMES[decision.label] if decision.label is not None else None
 
 
+class _GuessSerializer(serializers.Serializer):
+    # ignore[assignment]: `label` shadows a Field attribute in the stubs; DRF moves declared fields off the class.
+    label = serializers.IntegerField()  # type: ignore[assignment]
+    name = serializers.CharField()
+    prob = serializers.FloatField()
+
+
+class FaceSerializer(serializers.Serializer):
+    """The shape of one face under review, as `webapp.reviews.faces.face_entries` builds it, for the schema: the
+    scored fields come with a label scoring (`rank`, `flagged`) or a job's predictions, and are absent otherwise."""
+
+    item = serializers.IntegerField()
+    name = serializers.CharField()
+    split = serializers.CharField()
+    # ignore[assignment]: as above.
+    label = serializers.IntegerField()  # type: ignore[assignment]
+    label_name = serializers.CharField()
+    image_url = serializers.CharField()
+    decision = DecisionSerializer(allow_null=True)
+    rank = serializers.IntegerField(required=False, help_text="1 is the likeliest label error (a scoring only)")
+    score = serializers.FloatField(required=False, help_text="Label quality, or the job's confidence")
+    flagged = serializers.BooleanField(required=False, help_text="Counted among the likely label errors")
+    suggested = serializers.IntegerField(required=False, help_text="The likeliest class (index)")
+    top = _GuessSerializer(many=True, required=False, help_text="The three likeliest classes")
+
+
 class EventSerializer(serializers.Serializer):
     """One audit entry."""
 

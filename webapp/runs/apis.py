@@ -15,12 +15,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kdcore.config import BATCH_SIZE_RANGE, EPOCHS_RANGE, SEED_RANGE, TIME_BUDGET_MAX_S
+from kdcore.config import (
+    ALPHA_RANGE,
+    BATCH_SIZE_RANGE,
+    EPOCHS_RANGE,
+    LR_MAX,
+    SEED_RANGE,
+    TEMPERATURE_RANGE,
+    TIME_BUDGET_MAX_S,
+)
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.requests import SignedInRequest
-from webapp.api import IdField, ListPagination, StatedRangeFloatField, StatedRangeIntegerField
+from webapp.api import IdField, StatedRangeFloatField, StatedRangeIntegerField
 from webapp.datasets.models import DatasetVersion
 from webapp.ids import id_list_parse
+from webapp.pagination import StrictLimitOffsetPagination
 from webapp.runs import selectors, services
 from webapp.runs.configs import DEFAULTS, DEVICE_CHOICES, INPUT_SIZE_CHOICES, MODEL_CHOICES
 from webapp.runs.models import Run
@@ -36,7 +45,7 @@ class RunListApi(APIView):
     """The jobs of your teams, newest first, a page at a time (`?limit=&offset=`, as `/api/datasets/`); narrow them
     with `?status=succeeded` and `?dataset_version=3,4` (ids)."""
 
-    pagination_class = ListPagination
+    pagination_class = StrictLimitOffsetPagination
 
     @extend_schema(
         parameters=[
@@ -100,18 +109,22 @@ class RunCreateApi(APIView):
         dataset_version = IdField()
         teacher = IdField(required=False, allow_null=True, help_text="Job to distil from")
         model = serializers.ChoiceField(MODEL_CHOICES, default=DEFAULTS["model"])
-        width_mult = serializers.FloatField(required=False, allow_null=True, help_text="Only for any width")
-        temperature = serializers.FloatField(
-            required=False, help_text=_ONLY_WITH_TEACHER.format(DEFAULTS["temperature"])
+        width_mult = StatedRangeFloatField(
+            required=False, allow_null=True, low=0, high=1, low_exclusive=True, help_text="Only for any width"
         )
-        alpha = serializers.FloatField(
-            required=False, help_text="α: weight of the KD term. " + _ONLY_WITH_TEACHER.format(DEFAULTS["alpha"])
-        )
+        temperature = StatedRangeFloatField(
+            required=False, low=TEMPERATURE_RANGE[0], high=TEMPERATURE_RANGE[1],
+            help_text=_ONLY_WITH_TEACHER.format(DEFAULTS["temperature"]),
+        )  # fmt: skip
+        alpha = StatedRangeFloatField(
+            required=False, low=ALPHA_RANGE[0], high=ALPHA_RANGE[1],
+            help_text="α: weight of the KD term. " + _ONLY_WITH_TEACHER.format(DEFAULTS["alpha"]),
+        )  # fmt: skip
         epochs = StatedRangeIntegerField(default=DEFAULTS["epochs"], low=EPOCHS_RANGE[0], high=EPOCHS_RANGE[1])
         batch_size = StatedRangeIntegerField(
             default=DEFAULTS["batch_size"], low=BATCH_SIZE_RANGE[0], high=BATCH_SIZE_RANGE[1]
         )
-        lr = serializers.FloatField(default=DEFAULTS["lr"])
+        lr = StatedRangeFloatField(default=DEFAULTS["lr"], low=0, high=LR_MAX, low_exclusive=True)
         seed = StatedRangeIntegerField(default=DEFAULTS["seed"], low=SEED_RANGE[0], high=SEED_RANGE[1])
         device = serializers.ChoiceField(DEVICE_CHOICES, default=DEFAULTS["device"])
         input_size = serializers.ChoiceField(INPUT_SIZE_CHOICES, default=DEFAULTS["input_size"])

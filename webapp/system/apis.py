@@ -1,7 +1,12 @@
-"""API of the system app: pings, and the health the Status page shows."""
+"""API of the system app: pings, the health the Status page shows, and the OpenAPI schema."""
 
+from typing import Any
+
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import exceptions, serializers, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -108,3 +113,33 @@ class HealthApi(APIView):
     @extend_schema(responses=HealthOutputSerializer)
     def get(self, request: Request) -> Response:
         return Response(selectors.health_get().as_dict(with_pids=True))
+
+
+class SchemaApi(SpectacularAPIView):
+    """This OpenAPI schema: YAML, or JSON with `?format=json` or `Accept: application/vnd.oai.openapi+json`. `?lang=`
+    picks the language of its texts. An unknown format or language is a 400."""
+
+    # drf-spectacular's own view answers an unknown `lang` in English and DRF an unknown `format` with a 404, as if
+    # there were no schema; both are a bad query value, refused as such.
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        if not force:
+            _one_of(request, "format", [renderer.format for renderer in self.get_renderers()])
+        return super().perform_content_negotiation(request, force)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # signed in first: an anonymous caller gets its 401, not a 400
+        _one_of(request, "lang", list(dict(settings.LANGUAGES)))
+
+    def handle_exception(self, exc: Exception) -> Response:
+        """An error is JSON, as from every other API view, not rendered by the schema's YAML or OpenAPI renderers."""
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+def _one_of(request: Request, name: str, allowed: list[str]) -> None:
+    """A 400 unless the query parameter `name` is absent or given once with one of the `allowed` values."""
+    values = request.query_params.getlist(name)
+    if values and (len(values) > 1 or values[0] not in allowed):
+        got = ", ".join(repr(value) for value in values[:3])
+        listed = ", ".join(allowed[:5]) + (", …" if len(allowed) > 5 else "")
+        raise exceptions.ValidationError({name: [f"Expected one of {listed}; got {got}."]})

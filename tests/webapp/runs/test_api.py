@@ -237,5 +237,5 @@ def test_the_schemas_examples_of_creating_a_job_use_a_valid_team(alice_api: APIC
     examples = [example["value"] for example in body["examples"].values()]
     assert len(examples) >= 2
     assert all("team" not in value for value in examples)  # no team: your first (the API's default)
-    team = schema["components"]["schemas"]["RunCreateInput"]["properties"]["team"]
+    team = schema["components"]["schemas"]["RunCreateInputRequest"]["properties"]["team"]
     assert team["minimum"] == 1

@@ -16,18 +16,22 @@ from rest_framework.views import APIView
 
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.requests import SignedInRequest
-from webapp.api import IdField, ListPagination
+from webapp.api import IdField
 from webapp.datasets import selectors, services
 from webapp.datasets.models import DESCRIPTION_MAX_LENGTH
 from webapp.datasets.serializers import DatasetImportOutputSerializer, DatasetOutputSerializer, dataset_import_payload
+from webapp.pagination import StrictLimitOffsetPagination
 from webapp.system.uploads import upload_size_check
 
 _TOO_LARGE = OpenApiResponse(description="The upload is over STUDIO_MAX_UPLOAD_MB: `{detail}` says by how much.")
 _IMAGE_SIZE_HELP = "Side of the stored square grayscale faces; FER2013's native 48 keeps its pixels exact."
 
 
-class DatasetPagination(ListPagination):
-    """`?limit=&offset=` paging with a count (50 by default, at most 500)."""
+class DatasetPagination(StrictLimitOffsetPagination):
+    """`?limit=&offset=` paging with a count, for lists that can grow long."""
+
+    default_limit = 50
+    max_limit = 500
 
 
 class _UploadApi(APIView):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -104,11 +104,14 @@ class DatasetVersionDiffApi(APIView):
 
     class FilterSerializer(serializers.Serializer):
         to = serializers.IntegerField(min_value=1, max_value=2**31, help_text="Version number to compare to")
-        limit = serializers.IntegerField(default=500, min_value=0, max_value=5000)
+        limit = serializers.IntegerField(
+            default=500, min_value=0, max_value=5000, help_text="Faces listed per kind of change"
+        )
 
         def get_fields(self) -> dict[str, serializers.Field]:
             # `from` is a Python keyword: the field is added here rather than declared in the class body.
-            return {"from": serializers.IntegerField(min_value=1, max_value=2**31), **super().get_fields()}
+            first = serializers.IntegerField(min_value=1, max_value=2**31, help_text="Version number to compare from")
+            return {"from": first, **super().get_fields()}
 
     class OutputSerializer(serializers.Serializer):
         dataset = serializers.IntegerField(source="base.dataset_id")
@@ -147,14 +150,8 @@ class DatasetVersionDiffApi(APIView):
         def get_replaced(self, diff: selectors.VersionDiff) -> list[dict[str, Any]]:
             return self._faces(diff.replaced)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("from", int, required=True, description="Version number to compare from"),
-            OpenApiParameter("to", int, required=True, description="Version number to compare to"),
-            OpenApiParameter("limit", int, description="Faces listed per kind of change (default 500)"),
-        ],
-        responses=OutputSerializer,
-    )
+    # Parameters, bounds (versions are numbered from 1) and defaults come from the serializer that checks them.
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -6,18 +6,18 @@ Another team's recording is a 404 everywhere. Follow a recording's preparation l
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.requests import SignedInRequest
+from webapp.pagination import StrictLimitOffsetPagination
 from webapp.recordings import selectors, services
 from webapp.recordings.serializers import RecordingSerializer, TaskSegmentSerializer, recording_payload, task_payload
 
 
-class RecordingPagination(LimitOffsetPagination):
+class RecordingPagination(StrictLimitOffsetPagination):
     """`?limit=&offset=` paging with a count."""
 
     default_limit = 50
@@ -27,9 +27,11 @@ class RecordingPagination(LimitOffsetPagination):
 class RecordingListApi(APIView):
     """Your teams' recordings, newest first, each with its analyses and tasks."""
 
+    pagination_class = RecordingPagination  # read by the schema too: a page of recordings, not a bare list
+
     @extend_schema(responses=RecordingSerializer(many=True))
     def get(self, request: Request) -> Response:
-        paginator = RecordingPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.recording_list(user=request.user), request, view=self)
         return paginator.get_paginated_response([recording_payload(recording) for recording in page or []])
 

@@ -21,9 +21,10 @@ from webapp.accounts import selectors as account_selectors
 from webapp.accounts.middleware import TEAM_SESSION_KEY
 from webapp.accounts.models import Team
 from webapp.accounts.requests import SignedInRequest
-from webapp.api import IdField
+from webapp.api import IdField, StatedRangeIntegerField
 from webapp.ids import int_parse
 from webapp.recordings import selectors, services
+from webapp.recordings.formats import ACCEPTED
 from webapp.recordings.serializers import RecordingSerializer, RecordingUploadSerializer, recording_payload
 from webapp.system.uploads import UploadTooLarge, upload_size_check
 
@@ -48,8 +49,11 @@ class RecordingUploadStartApi(APIView):
     """Declare a recording to upload in chunks; answers where to send them and how big each may be."""
 
     class InputSerializer(_Options):
-        original_name = serializers.CharField(max_length=255, help_text="The file's name, e.g. session-3.mov")
-        size_bytes = serializers.IntegerField(min_value=1, max_value=2**62)
+        original_name = serializers.CharField(
+            max_length=255, help_text=f"The file's name, e.g. session-3.mov; {' '.join(ACCEPTED)} (any case)"
+        )
+        # The service judges the size, with its own 413 past the limit; the schema states both ends.
+        size_bytes = StatedRangeIntegerField(low=1, high=settings.STUDIO_MAX_UPLOAD_MB * 1024 * 1024)
 
     @extend_schema(request=InputSerializer, responses={201: RecordingUploadSerializer, 413: _TOO_LARGE})
     def post(self, request: SignedInRequest) -> Response:

@@ -7,51 +7,48 @@ with the `current` decision, and a committed version answers 409 with where the 
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.requests import SignedInRequest
+from webapp.api import IdField
 from webapp.datasets.models import CLASS_NAMES, DatasetVersion
-from webapp.ids import id_parse
+from webapp.pagination import StrictLimitOffsetPagination
 from webapp.reviews import selectors, services
 from webapp.reviews.faces import face_entries
 from webapp.reviews.models import Action
-from webapp.reviews.serializers import DecisionSerializer, EventSerializer
+from webapp.reviews.serializers import DecisionSerializer, EventSerializer, FaceSerializer
 from webapp.runs import selectors as run_selectors
 
 _CONFLICT = OpenApiResponse(description="Changed meanwhile, or the version was committed: `current` says how.")
-_FILTERS = [
-    OpenApiParameter("scoring", int, description="Rank by this label-quality job"),
-    OpenApiParameter("run", int, description="Faces this job predicted (val/test), most confident first"),
-    OpenApiParameter("given", int, description="Given label (class index)"),
-    OpenApiParameter("predicted", int, description="Predicted or suggested label (class index)"),
-    OpenApiParameter("split", int, description="0 train, 1 val, 2 test"),
-    OpenApiParameter("min_score", float), OpenApiParameter("max_score", float),
-    OpenApiParameter("reviewed", bool, description="Only decided (true) or undecided (false) faces"),
-]  # fmt: skip
 
 
-class FacePagination(LimitOffsetPagination):
+class FacePagination(StrictLimitOffsetPagination):
     """`?limit=&offset=` paging with a count."""
-
-    default_limit = 50
-    max_limit = 500
 
 
 class _Query(serializers.Serializer):
-    scoring = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
-    run = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
-    given = serializers.IntegerField(required=False, min_value=0, max_value=len(CLASS_NAMES) - 1)
-    predicted = serializers.IntegerField(required=False, min_value=0, max_value=len(CLASS_NAMES) - 1)
-    split = serializers.IntegerField(required=False, min_value=0, max_value=2)
+    scoring = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**62, help_text="Rank by this label-quality job"
+    )
+    run = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**62, help_text="Faces this job predicted, most confident first"
+    )
+    given = serializers.IntegerField(
+        required=False, min_value=0, max_value=len(CLASS_NAMES) - 1, help_text="Given label (class index)"
+    )
+    predicted = serializers.IntegerField(
+        required=False, min_value=0, max_value=len(CLASS_NAMES) - 1, help_text="Predicted or suggested label (index)"
+    )
+    split = serializers.IntegerField(required=False, min_value=0, max_value=2, help_text="0 train, 1 val, 2 test")
     min_score = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
     max_score = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
-    reviewed = serializers.BooleanField(required=False, allow_null=True, default=None)
+    reviewed = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Only decided (true) or undecided (false) faces"
+    )
 
 
 def faces_of(request: Request, version: DatasetVersion) -> QuerySet[Any]:
@@ -77,10 +74,12 @@ class FaceListApi(APIView):
     """A version's faces to review: ranked by a label-quality job (`scoring`), or a job's confusion cell (`run`,
     `given`, `predicted`), with each face's top guesses and current decision."""
 
-    @extend_schema(parameters=_FILTERS, responses=OpenApiTypes.OBJECT)
+    pagination_class = FacePagination  # read by the schema too: a page of faces
+
+    @extend_schema(parameters=[_Query], responses=FaceSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         version = selectors.version_get(user=request.user, version_id=pk)
-        paginator = FacePagination()
+        paginator = self.pagination_class()
         page: list[Model] = paginator.paginate_queryset(faces_of(request, version), request, view=self) or []
         return paginator.get_paginated_response(face_entries(version, page))
 
@@ -198,10 +197,17 @@ class UndoApi(APIView):
 class AuditApi(APIView):
     """A version's audit trail, newest first (`?item=` for one face's history)."""
 
-    @extend_schema(parameters=[OpenApiParameter("item", int)], responses=EventSerializer(many=True))
+    pagination_class = FacePagination  # read by the schema too: a page of entries
+
+    class FilterSerializer(serializers.Serializer):
+        item = IdField(required=False, help_text="Only this face's history")
+
+    @extend_schema(parameters=[FilterSerializer], responses=EventSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         version = selectors.version_get(user=request.user, version_id=pk)
-        item_id = id_parse(request.query_params.get("item"))
-        paginator = FacePagination()
-        page = paginator.paginate_queryset(selectors.events_of(version=version, item_id=item_id), request, view=self)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        events = selectors.events_of(version=version, item_id=filters.validated_data.get("item"))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(events, request, view=self)
         return paginator.get_paginated_response(EventSerializer(page, many=True).data)

@@ -1,16 +1,18 @@
 """API of label-quality jobs: queue one on a version, list, watch (`/ws/scorings/<id>/`), cancel, retry."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.requests import SignedInRequest
-from webapp.ids import id_parse
+from webapp.api import IdField
 from webapp.reviews import selectors, services
 from webapp.reviews.serializers import ScoringSerializer, scoring_payload
 from webapp.runs.configs import INPUT_SIZE_CHOICES, MODEL_CHOICES
+
+_NO_VERSION = OpenApiResponse(description="No dataset version with that id in your teams.")
 
 
 class ScoringListApi(APIView):
@@ -24,14 +26,19 @@ class ScoringListApi(APIView):
         input_size = serializers.ChoiceField(INPUT_SIZE_CHOICES, default=services.DEFAULT_SETTINGS["input_size"])
         device = serializers.ChoiceField(["auto", "cuda", "cpu"], default="auto")
 
-    @extend_schema(parameters=[OpenApiParameter("version", int)], responses=ScoringSerializer(many=True))
+    class FilterSerializer(serializers.Serializer):
+        version = IdField(required=False, help_text="Only this dataset version's jobs (its id)")
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: ScoringSerializer(many=True), 404: _NO_VERSION})
     def get(self, request: Request) -> Response:
-        wanted = id_parse(request.query_params.get("version"))
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted = filters.validated_data.get("version")
         version = None if wanted is None else selectors.version_get(user=request.user, version_id=wanted)
         scorings = selectors.scoring_list(user=request.user, version=version)[:100]
         return Response([scoring_payload(scoring) for scoring in scorings])
 
-    @extend_schema(request=InputSerializer, responses={201: ScoringSerializer})
+    @extend_schema(request=InputSerializer, responses={201: ScoringSerializer, 404: _NO_VERSION})
     def post(self, request: SignedInRequest) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
