@@ -43,6 +43,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 _ERROR_BODY = {"schema": {"type": "object", "additionalProperties": True}}
 
 
+class QueryFilterSerializer(serializers.Serializer):
+    """The filters of a GET in its query string. A blank value (`?status=`) is refused, not read as "no filter":
+    DRF skips a blank optional query value silently, so a client's empty field would widen the list unnoticed."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        blank: list[str] = [name for name, _ in self.fields.items() if self.initial_data.get(name) == ""]
+        if blank:
+            raise exceptions.ValidationError({name: ["Give a value, or leave the parameter out."] for name in blank})
+        return attrs
+
+
 class IdField(serializers.IntegerField):
     """An id in a request body: 1 to MAX_INT, so the schema says so and no lookup overflows the database."""
 

@@ -3,6 +3,7 @@
 Watch `/ws/runs/<id>/` for `run.status`, `run.epoch` and (throttled) `run.progress` events.
 """
 
+import re
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
@@ -26,7 +27,7 @@ from kdcore.config import (
 )
 from webapp.accounts import selectors as account_selectors
 from webapp.accounts.requests import SignedInRequest
-from webapp.api import IdField, StatedRangeFloatField, StatedRangeIntegerField
+from webapp.api import IdField, QueryFilterSerializer, StatedRangeFloatField, StatedRangeIntegerField
 from webapp.datasets.models import DatasetVersion
 from webapp.ids import id_list_parse
 from webapp.pagination import StrictLimitOffsetPagination
@@ -38,6 +39,7 @@ from webapp.runs.serializers import RunDetailSerializer, RunSerializer, run_payl
 
 M = TypeVar("M", bound=Model)
 _ONLY_WITH_TEACHER = "Only with a teacher (default {}); refused without one."
+_ID_LIST_PATTERN = r"^[1-9][0-9]{0,17}(,[1-9][0-9]{0,17})*$"  # ids as `<id:...>` takes them
 _NO_TEACHER = "This applies only to a distillation: name a teacher, or leave it out."
 
 
@@ -47,21 +49,28 @@ class RunListApi(APIView):
 
     pagination_class = StrictLimitOffsetPagination
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=list(Run.Status.values), description="Only jobs in this state"),
-            OpenApiParameter("dataset_version", str, description="Only jobs on these versions: ids, e.g. 3,4"),
-        ],
-        responses=RunSerializer(many=True),
-    )
+    class FilterSerializer(QueryFilterSerializer):
+        status = serializers.ChoiceField(Run.Status.choices, required=False, help_text="Only jobs in this state")
+        dataset_version = serializers.RegexField(
+            _ID_LIST_PATTERN,
+            required=False,
+            trim_whitespace=False,
+            help_text="Only jobs on these dataset versions: their ids, comma-separated, e.g. 3,4",
+        )
+
+        def validate_dataset_version(self, value: str) -> str:
+            """The whole text, not a line of it: Python's `$` also matches before a final newline."""
+            if not re.fullmatch(_ID_LIST_PATTERN, value):
+                raise ValidationError("Expected dataset version ids separated by commas, e.g. 3,4.")
+            return value
+
+    @extend_schema(parameters=[FilterSerializer], responses=RunSerializer(many=True))
     def get(self, request: Request) -> Response:
-        status_wanted = request.query_params.get("status") or None
-        if status_wanted is not None and status_wanted not in Run.Status.values:
-            raise ValidationError(
-                {"status": [f"Expected one of {', '.join(Run.Status.values)}, got {status_wanted!r}."]}
-            )
-        versions = request.query_params.get("dataset_version", "")
-        version_ids = id_list_parse(versions.split(",")) if versions else None
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        status_wanted = filters.validated_data.get("status")
+        versions = filters.validated_data.get("dataset_version")
+        version_ids = None if versions is None else id_list_parse(versions.split(","))
         runs = selectors.run_list(user=request.user, status=status_wanted, version_ids=version_ids)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(runs, request, view=self)

@@ -225,7 +225,8 @@ def test_the_job_list_is_paged_like_the_datasets_and_filters_by_state_and_versio
     versions = f"{done[0].dataset_version_id},{done[1].dataset_version_id}"
     succeeded = alice_api.get(f"/api/runs/?status=succeeded&dataset_version={versions}").json()["results"]
     assert sorted(item["id"] for item in succeeded) == sorted(run.pk for run in done[:2])
-    assert alice_api.get("/api/runs/?status=sleeping").status_code == 400
+    for refused in ("status=sleeping", "status=", "dataset_version=3;4", "dataset_version=0", "dataset_version=3%0A"):
+        assert alice_api.get(f"/api/runs/?{refused}").status_code == 400, refused
     schema = alice_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     listed = schema["paths"]["/api/runs/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert listed["$ref"].endswith("PaginatedRunList")

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.api import QueryFilterSerializer
 from webapp.datasets import selectors, services
 from webapp.datasets.apis.datasets import DatasetPagination
 from webapp.datasets.models import CLASS_NAMES, SPLIT_NAMES
@@ -55,7 +56,7 @@ class DatasetItemListApi(APIView):
 
     pagination_class = ItemPagination
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryFilterSerializer):
         # ignore[assignment]: `label` shadows a Field attribute in the stubs; DRF moves declared fields off the class.
         label = serializers.ChoiceField(choices=CLASS_NAMES, required=False, help_text="Only this class.")  # type: ignore[assignment]
         split = serializers.ChoiceField(choices=SPLIT_NAMES, required=False, help_text="Only this split.")
@@ -102,7 +103,7 @@ class DatasetVersionDiffApi(APIView):
     (old → new class), or with other pixels under the same name, and the faces per class on both sides. Each list
     holds at most `limit` faces; its `*_count` is the full number."""
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryFilterSerializer):
         to = serializers.IntegerField(min_value=1, max_value=2**31, help_text="Version number to compare to")
         limit = serializers.IntegerField(
             default=500, min_value=0, max_value=5000, help_text="Faces listed per kind of change"

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.requests import SignedInRequest
-from webapp.api import IdField
+from webapp.api import IdField, QueryFilterSerializer
 from webapp.datasets.models import CLASS_NAMES, DatasetVersion
 from webapp.pagination import StrictLimitOffsetPagination
 from webapp.reviews import selectors, services
@@ -199,7 +199,7 @@ class AuditApi(APIView):
 
     pagination_class = FacePagination  # read by the schema too: a page of entries
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryFilterSerializer):
         item = IdField(required=False, help_text="Only this face's history")
 
     @extend_schema(parameters=[FilterSerializer], responses=EventSerializer(many=True))

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webapp.accounts.requests import SignedInRequest
-from webapp.api import IdField
+from webapp.api import IdField, QueryFilterSerializer
 from webapp.reviews import selectors, services
 from webapp.reviews.serializers import ScoringSerializer, scoring_payload
 from webapp.runs.configs import INPUT_SIZE_CHOICES, MODEL_CHOICES
@@ -26,7 +26,7 @@ class ScoringListApi(APIView):
         input_size = serializers.ChoiceField(INPUT_SIZE_CHOICES, default=services.DEFAULT_SETTINGS["input_size"])
         device = serializers.ChoiceField(["auto", "cuda", "cpu"], default="auto")
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryFilterSerializer):
         version = IdField(required=False, help_text="Only this dataset version's jobs (its id)")
 
     @extend_schema(parameters=[FilterSerializer], responses={200: ScoringSerializer(many=True), 404: _NO_VERSION})
