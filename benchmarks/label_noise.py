@@ -10,6 +10,11 @@ Prints one JSON object; progress goes to stderr.
     python benchmarks/label_noise.py --subset 4000 --model mini_resemotenet_c --input-size 48 --epochs 8 --device cpu
     # the top 100 of the unflipped set as a contact sheet, for a person to judge
     python benchmarks/label_noise.py --noise 0 --contact-sheet top100.png --top 100 --device cuda
+    # the average of two saved runs (same faces, same flips), ranked
+    python benchmarks/label_noise.py --combine run1.npz run2.npz
+    # four cross-fits (other folds, other seeds) averaged, every fold of each in its own process on one GPU (small
+    # fold models leave most of it idle)
+    python benchmarks/label_noise.py --device cuda --epochs 80 --repeats 4 --parallel-folds --out label_noise.json
 
 Precision@k and recall@k at k = the number flipped are one number (the top k holds as many flips as it finds); the
 area under the precision-recall curve is the average precision of the whole ranking. FER2013's own wrong labels are
@@ -21,7 +26,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -83,7 +90,7 @@ def train_config(args: argparse.Namespace, device: torch.device) -> TrainConfig:
         width_mult=args.width, input_size=args.input_size, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
         warmup_epochs=min(1.0, args.epochs), augment=AugmentConfig(), seed=args.seed, device=device.type,
         bf16=cuda, channels_last=cuda, eval_batch_size=1024, log_every=50, checkpoint_every=0,
-        ema_decay=args.ema_decay, label_smoothing=args.label_smoothing,
+        ema_decay=args.ema_decay, label_smoothing=args.label_smoothing, time_budget_s=args.time_budget,
     ).validate()  # fmt: skip
 
 
@@ -166,47 +173,143 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--folds", type=int, default=4)
     parser.add_argument("--ema-decay", type=float, default=0.0, help="EMA of the weights (the Studio's jobs: 0.999)")
     parser.add_argument("--label-smoothing", type=float, default=0.0)
+    parser.add_argument("--time-budget", type=float, default=0.0, help="seconds for the whole cross-fit (0: none)")
     parser.add_argument("--device", default="auto")
-    parser.add_argument("--seed", type=int, default=0, help="subset, flips, folds and training")
+    parser.add_argument("--seed", type=int, default=0, help="subset, flips, folds and training (repeat r: + 100·r)")
     parser.add_argument("--no-tta", action="store_true", help="predict held-out faces without the mirrored average")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
+    parser.add_argument("--combine", type=Path, nargs="+", help="rank the average of these --save-probs files instead")
     parser.add_argument("--save-probs", type=Path, help="write probs, labels, flips and folds to this .npz")
     parser.add_argument("--contact-sheet", type=Path, help="PNG of the top --top faces of the cleanlab ranking")
     parser.add_argument("--sheet-ranking", default="", help="FILTER_BY:RANKED_BY (default: the ranking module's)")
     parser.add_argument("--top", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=1, help="cross-fits with other folds and seeds, averaged")
+    parser.add_argument("--parallel-folds", action="store_true", help="each fold in its own process, then combined")
+    parser.add_argument("--member", type=int, default=0, help=argparse.SUPPRESS)  # a --parallel-folds child's repeat
+    parser.add_argument("--only-fold", type=int, help=argparse.SUPPRESS)  # a --parallel-folds child
+    parser.add_argument("--part", type=Path, help=argparse.SUPPRESS)  # where the child writes its .npz and .json
     return parser.parse_args(argv)
 
 
+def member_seed(args: argparse.Namespace, member: int) -> int:
+    """Cross-fit ``member``'s seed (its folds and training); the subset and the flips keep ``--seed``."""
+    return args.seed + 100 * member
+
+
+def parallel_folds(args: argparse.Namespace, argv: list[str]) -> tuple[list[np.ndarray], list[dict[str, Any]], float]:
+    """Every (member, fold) model trained and predicted in its own process at once.
+
+    Returns each member's probs (its children drew the same folds, so each face's row comes from exactly one of
+    them), every fold's metrics and the wall seconds.
+    """
+    scratch = Path(tempfile.mkdtemp(prefix="label_noise_"))
+    parts = [(member, fold) for member in range(args.repeats) for fold in range(args.folds)]
+    started = time.perf_counter()
+    children = [
+        subprocess.Popen([sys.executable, __file__, *argv, "--member", str(member), "--only-fold", str(fold),
+                          "--part", str(scratch / f"{member}_{fold}")])
+        for member, fold in parts
+    ]  # fmt: skip
+    codes = [child.wait() for child in children]
+    if any(codes):
+        raise SystemExit(f"a fold's process failed; its output is above (parts in {scratch})")
+    wall = time.perf_counter() - started
+    members = [
+        np.nanmean(np.stack([np.load(scratch / f"{member}_{fold}.npz")["probs"] for fold in range(args.folds)]), 0)
+        for member in range(args.repeats)
+    ]
+    metrics = [m for member, fold in parts for m in json.loads((scratch / f"{member}_{fold}.json").read_text())]
+    return members, metrics, wall
+
+
+def write_part(path: Path, out: Any, member: int) -> None:
+    """A child's rows (NaN for the folds it did not fit) and its fold's metrics."""
+    np.savez(path.with_suffix(".npz"), probs=out.probs)
+    metrics = [{"member": member, **m} for m in out.metrics()["fold_metrics"]]
+    path.with_suffix(".json").write_text(json.dumps(metrics))
+
+
+def sequential_members(
+    args: argparse.Namespace, noisy: FaceArrays, cfg: TrainConfig, device: torch.device
+) -> tuple[list[np.ndarray], list[dict[str, Any]], float]:
+    """The members' cross-fits one after another in this process (or, as a child, one fold of one member)."""
+    members: list[np.ndarray] = []
+    metrics: list[dict[str, Any]] = []
+    seconds, last = 0.0, [0.0]
+    for member in [args.member] if args.part else range(args.repeats):
+        only = None if args.only_fold is None else [args.only_fold]
+        out = cross_fit_probs(noisy, cfg, folds=args.folds, device=device, seed=member_seed(args, member),
+                              tta_flip=not args.no_tta, only_folds=only,
+                              progress=lambda point: print_progress(point, last))  # fmt: skip
+        if args.part:
+            write_part(args.part, out, member)
+        members.append(out.probs)
+        metrics += [{"member": member, **m} for m in out.metrics()["fold_metrics"]]
+        seconds += out.seconds
+    return members, metrics, seconds
+
+
+def combine(ranking: Any, paths: list[Path]) -> dict[str, Any]:
+    """The average of cross-fits saved by ``--save-probs`` on the same faces and flips, ranked like one run."""
+    saved = [np.load(path) for path in paths]
+    labels, flipped = saved[0]["labels"], saved[0]["flipped"]
+    for path, one in zip(paths, saved, strict=True):
+        if not (np.array_equal(one["labels"], labels) and np.array_equal(one["flipped"], flipped)):
+            raise SystemExit(f"{path} holds other faces or other flips than {paths[0]}")
+    probs = np.mean(np.stack([one["probs"] for one in saved]), axis=0)
+    return {
+        "command": " ".join(sys.argv), "combined": [str(path) for path in paths], "faces": len(labels),
+        "flipped": len(flipped), "out_of_sample_accuracy_given": float((probs.argmax(1) == labels).mean()),
+        "rankings": compare(ranking, labels, probs, flipped),
+    }  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
+    argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
     ranking = load_ranking()
+    if args.combine:
+        combined = combine(ranking, args.combine)
+        print(json.dumps(combined, indent=1))
+        return combined
     faces = training_faces(args)
     num_classes = len(faces.class_names)
     labels, flipped = flip_labels(faces.labels, args.noise, num_classes, args.seed)
     noisy = FaceArrays(faces.images, labels, faces.splits, faces.names, faces.class_names)
     device = resolve_device(args.device)
-    cfg, last = train_config(args, device), [0.0]
-    out = cross_fit_probs(noisy, cfg, folds=args.folds, device=device, seed=args.seed, tta_flip=not args.no_tta,
-                          progress=lambda point: print_progress(point, last))  # fmt: skip
-    predicted = out.probs.argmax(1)
+    cfg = train_config(args, device)
+    if args.parallel_folds:
+        members, fold_metrics, seconds = parallel_folds(args, [a for a in argv if a != "--parallel-folds"])
+    else:
+        members, fold_metrics, seconds = sequential_members(args, noisy, cfg, device)
+        if args.part:
+            return {}
+    probs = np.mean(np.stack(members), axis=0)  # the members' average: each one's rows are all out-of-sample
+    predicted = probs.argmax(1)
     report: dict[str, Any] = {
         "command": " ".join(sys.argv),
         "faces": len(labels), "flipped": len(flipped), "noise": args.noise, "class_counts": faces.class_counts(),
-        "config": cfg.to_dict(), "folds": args.folds, "tta_flip": not args.no_tta,
-        "cross_fit_seconds": round(out.seconds, 1),
+        "config": cfg.to_dict(), "folds": args.folds, "repeats": args.repeats, "tta_flip": not args.no_tta,
+        "parallel_folds": args.parallel_folds, "cross_fit_seconds": round(seconds, 1),
+        "fold_seconds_sum": round(sum(m["seconds"] for m in fold_metrics), 1),
         "out_of_sample_accuracy_given": float((predicted == labels).mean()),
         "out_of_sample_accuracy_original": float((predicted == faces.labels).mean()),
-        "fold_metrics": out.metrics()["fold_metrics"],
+        "fold_metrics": fold_metrics,
     }  # fmt: skip
     if len(flipped):
-        report["rankings"] = compare(ranking, labels, out.probs, flipped)
+        report["rankings"] = compare(ranking, labels, probs, flipped)
+        if args.repeats > 1:  # each member alone, by the baseline's order
+            report["members_self_confidence"] = [
+                ranking_metrics(np.argsort(label_scores(labels, one)["self_confidence"], kind="stable"), flipped)
+                for one in members
+            ]
     if args.save_probs:
-        np.savez_compressed(args.save_probs, probs=out.probs, labels=labels, original=faces.labels, flipped=flipped,
-                            fold=out.fold, names=np.array(faces.names))  # fmt: skip
+        np.savez_compressed(args.save_probs, probs=probs, labels=labels, original=faces.labels, flipped=flipped,
+                            names=np.array(faces.names))  # fmt: skip
     if args.contact_sheet:
         filter_by, ranked_by = (args.sheet_ranking or f"{ranking.FILTER_BY}:{ranking.RANKED_BY}").split(":")
-        order, _, _ = ranking.rank_label_issues(labels, out.probs, ranked_by=ranked_by, filter_by=filter_by)
-        write_sheet(args, faces, labels, out.probs, order, flipped, f"{filter_by}:{ranked_by}")
+        order, _, _ = ranking.rank_label_issues(labels, probs, ranked_by=ranked_by, filter_by=filter_by)
+        write_sheet(args, faces, labels, probs, order, flipped, f"{filter_by}:{ranked_by}")
     text = json.dumps(report, indent=1)
     print(text)
     if args.out:

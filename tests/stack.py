@@ -29,6 +29,7 @@ from webapp.redis_client import redis_client
 from webapp.system.embedded_redis import redis_server_argv, redis_wait
 from webapp.system.models import WORKER_KEY_PREFIX
 from webapp.system.supervisor import Child, Supervisor
+from webapp.system.web_server import uvicorn_argv
 
 START_TIMEOUT = 90  # seconds; two cores, cold imports
 
@@ -193,8 +194,7 @@ def _worker_argv(hostname: str) -> list[str]:
 
 
 def _web_argv(port: int) -> list[str]:
-    uvicorn = [sys.executable, "-m", "uvicorn", "webapp.asgi:application", "--port", str(port)]
-    return [*uvicorn, "--lifespan", "off", "--log-level", "warning"]
+    return [*uvicorn_argv(host="127.0.0.1", port=port), "--log-level", "warning"]
 
 
 @dataclass(frozen=True)

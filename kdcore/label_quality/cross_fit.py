@@ -160,6 +160,7 @@ def cross_fit_probs(
     should_stop: Callable[[], bool] | None = None,
     seed: int | None = None,
     tta_flip: bool = True,
+    only_folds: Sequence[int] | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> OutOfSampleProbs:
     """Class probabilities [N, K] for every face of ``arrays`` (all splits), each from a model that never saw it.
@@ -190,6 +191,9 @@ def cross_fit_probs(
         should_stop: polled at each batch event, epoch end and fold start; True cancels after the current batch.
         seed: draws the folds and seeds fold i's training with ``seed + i``; defaults to ``cfg.seed``. The same
             seed, data and config give the same probabilities on the CPU (on CUDA, up to its kernels' float order).
+        only_folds: fit and predict only these folds (the others' rows stay NaN, as after a stop): several
+            processes or GPUs can share one cross-fit, each taking some folds of the same seed, and their rows
+            then fill each other's NaNs.
         clock: seconds, for the elapsed time and ETA (tests pass a fake one).
 
     Returns:
@@ -211,8 +215,11 @@ def cross_fit_probs(
         fold=fold, labels=arrays.labels.astype(np.int64), class_names=tuple(arrays.class_names), seed=seed,
         tta_flip=tta_flip, fingerprint=arrays.fingerprint(),
     )  # fmt: skip
+    to_fit = range(folds) if only_folds is None else sorted(set(only_folds))
+    if any(not 0 <= index < folds for index in to_fit):
+        raise ValueError(f"only_folds must be within 0..{folds - 1}, got {list(only_folds or ())}")
     tracker = CrossFitTracker(folds, progress, clock)
-    for index in range(folds):
+    for index in to_fit:
         if should_stop is not None and should_stop():
             out.stopped, out.stop_reason = True, "cancelled"
             break

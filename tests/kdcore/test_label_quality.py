@@ -119,6 +119,24 @@ def test_it_gives_the_same_probs_for_the_same_seed(
     assert np.array_equal(again.fold, crossfit.out.fold)
 
 
+def test_processes_that_share_the_folds_fill_in_each_others_rows(
+    crossfit: CrossFit, small_faces: FaceArrays, make_config: Callable[..., TrainConfig]
+) -> None:
+    parts = [cross_fit_probs(small_faces, small_config(make_config), folds=FOLDS, only_folds=chosen)
+             for chosen in ([0, 2], [3, 1])]  # fmt: skip
+
+    for part, chosen in zip(parts, ([0, 2], [1, 3]), strict=True):
+        assert not part.complete
+        assert [m.fold for m in part.fold_metrics] == chosen
+        assert np.isfinite(part.probs).all(1).tolist() == np.isin(crossfit.out.fold, chosen).tolist()
+    assert np.array_equal(np.nanmean(np.stack([p.probs for p in parts]), 0), crossfit.out.probs)
+
+
+def test_it_refuses_a_fold_it_does_not_have(small_faces: FaceArrays, make_config: Callable[..., TrainConfig]) -> None:
+    with pytest.raises(ValueError, match=r"only_folds must be within 0\.\.3"):
+        cross_fit_probs(small_faces, small_config(make_config), folds=FOLDS, only_folds=[4])
+
+
 def test_it_draws_other_folds_for_another_seed(crossfit: CrossFit, small_faces: FaceArrays) -> None:
     moved = stratified_folds(small_faces.labels, 2, FOLDS, seed=1)
 

@@ -19,6 +19,7 @@ from webapp.accounts.models import User
 from webapp.system.embedded_redis import redis_server_argv, redis_wait
 from webapp.system.processes import ProcessState, processes_write
 from webapp.system.supervisor import Child, Supervisor
+from webapp.system.web_server import uvicorn_argv
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -131,8 +132,7 @@ class Command(BaseCommand):
         return [*celery, "-Q", queues, "-n", "studio@%h", *_WORKER_FLAGS]
 
     def _web_argv(self, host: str, port: int) -> list[str]:
-        app = "webapp.asgi:application"
-        return [sys.executable, "-m", "uvicorn", app, "--host", host, "--port", str(port), "--lifespan", "off"]
+        return uvicorn_argv(host=host, port=port)
 
     def _banner(self, base_url: str, *, admin_email: str) -> None:
         if admin_email:
