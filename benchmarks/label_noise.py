@@ -179,7 +179,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-tta", action="store_true", help="predict held-out faces without the mirrored average")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     parser.add_argument("--combine", type=Path, nargs="+", help="rank the average of these --save-probs files instead")
-    parser.add_argument("--save-probs", type=Path, help="write probs, labels, flips and folds to this .npz")
+    parser.add_argument("--save-probs", type=Path, help="write probs, labels, flips and face names to this .npz")
     parser.add_argument("--contact-sheet", type=Path, help="PNG of the top --top faces of the cleanlab ranking")
     parser.add_argument("--sheet-ranking", default="", help="FILTER_BY:RANKED_BY (default: the ranking module's)")
     parser.add_argument("--top", type=int, default=100)

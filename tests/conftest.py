@@ -5,11 +5,14 @@ alice owns team "Affect Lab", bob is her teammate, charlie owns "Outsiders" and 
 kdcore tests use none of this: nothing here touches the database unless a test asks for an actor.
 """
 
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.core.management.base import CommandError
+from django.test import Client, TransactionTestCase
 from rest_framework.test import APIClient
 
 from tests.factories import MembershipFactory, TeamFactory, UserFactory, WorkerHeartbeatFactory
@@ -18,6 +21,38 @@ from webapp.system import services as system_services
 from webapp.system.models import WorkerHeartbeat
 
 pytest_plugins = ["tests.stack", "tests.own_redis"]
+
+FLUSH_ATTEMPTS = 5
+
+
+def _deadlocked(error: CommandError) -> bool:
+    return "deadlock detected" in str(error.__cause__ or "")
+
+
+def retry_after_a_deadlock(flush: Callable[[], None], *, attempts: int = FLUSH_ATTEMPTS) -> None:
+    """Run `flush`, again (a little later) each time it fails on a deadlock, at most `attempts` times in all."""
+    for attempt in range(1, attempts + 1):
+        try:
+            flush()
+            return
+        except CommandError as error:
+            if attempt == attempts or not _deadlocked(error):
+                raise
+            time.sleep(0.2 * attempt)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_survives_a_deadlock() -> Iterator[None]:
+    """A transactional test ends by flushing every table (one TRUNCATE), while a live worker may still be finishing
+    the test's work: a latency measurement queued when its job succeeded, say, reading the job's owner in a
+    transaction that holds the job's row. The two can deadlock (seen on a loaded machine); PostgreSQL then aborts
+    one of them. When it aborts the flush, the flush (rolled back whole) runs again once the other has committed."""
+    flush = TransactionTestCase._fixture_teardown
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            TransactionTestCase, "_fixture_teardown", lambda self: retry_after_a_deadlock(lambda: flush(self))
+        )
+        yield
 
 
 @pytest.fixture(autouse=True)
