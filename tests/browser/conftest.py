@@ -6,7 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.factories import PASSWORD
+from tests.stack import LiveStudio
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless as root on a closed network: no sandbox, no GPU, none of Chromium's calls home.
@@ -64,3 +67,17 @@ def wait_for_true(page: Page, expression: str, *, timeout: float = 15.0) -> None
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout:.0f} s: {expression}")
         page.wait_for_timeout(100)
+
+
+def sign_in(
+    page: Page, studio: LiveStudio, *, email: str = "alice@example.com", password: str = PASSWORD,
+    next_path: str = "", landing: str | None = "Dashboard",
+) -> None:  # fmt: skip
+    """Sign in through the login form, then wait for the heading `landing` of the page it leads to (None: wait for
+    nothing, e.g. when the sign-in is meant to fail); `next_path` is where the form sends a signed-in user."""
+    page.goto(studio.url + "/login/" + (f"?next={next_path}" if next_path else ""))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if landing is not None:
+        expect(page.get_by_role("heading", name=landing, exact=True)).to_be_visible()

@@ -5,20 +5,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import sign_in
 from tests.dataset_files import emotion_zip, zip_bytes
-from tests.factories import PASSWORD
 from tests.stack import LiveStudio
 from webapp.accounts.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, studio: LiveStudio) -> None:
-    page.goto(studio.url + "/login/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def _upload(page: Page, name: str, filename: str, data: bytes) -> None:
@@ -30,7 +22,7 @@ def _upload(page: Page, name: str, filename: str, data: bytes) -> None:
 def test_it_uploads_a_zip_sees_its_version_and_sees_why_a_bad_zip_is_refused(
     page: Page, live_studio: LiveStudio, alice: User
 ) -> None:
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     page.get_by_role("navigation").get_by_role("link", name="Datasets").click()
     expect(page.get_by_role("heading", name="No datasets yet")).to_be_visible()
     page.get_by_role("link", name="Upload a dataset").first.click()

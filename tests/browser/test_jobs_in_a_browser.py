@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.live_jobs import face_version_create, teacher_create, use_live_media
 from tests.stack import LiveStudio
 from webapp.accounts.models import Team, User
@@ -14,14 +14,6 @@ from webapp.datasets.models import DatasetVersion
 from webapp.runs.models import Run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, studio: LiveStudio) -> None:
-    page.goto(studio.url + "/login/?next=/jobs/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Jobs", exact=True)).to_be_visible()
 
 
 def _fill_tiny_job(page: Page, version: DatasetVersion, *, epochs: int) -> None:
@@ -40,7 +32,7 @@ def test_it_distils_a_student_and_draws_its_curves_live(
     media = use_live_media(settings, live_studio)
     version = face_version_create(team=team, user=alice, per_class=12)
     teacher = teacher_create(team=team, version=version, media=media)
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio, next_path="/jobs/", landing="Jobs")
 
     _fill_tiny_job(page, version, epochs=2)
     page.get_by_label("Distil from").select_option(str(teacher.pk))
@@ -66,7 +58,7 @@ def test_it_cancels_a_running_job(
 ) -> None:
     use_live_media(settings, live_studio)
     version = face_version_create(team=team, user=alice)
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio, next_path="/jobs/", landing="Jobs")
     _fill_tiny_job(page, version, epochs=500)
     page.get_by_role("button", name="Queue job").click()
 

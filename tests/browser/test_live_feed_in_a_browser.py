@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
+from tests.browser.conftest import sign_in
 from tests.dataset_files import emotion_zip
-from tests.factories import PASSWORD
 from tests.live_jobs import face_version_create, use_live_media, wait_for_status
 from tests.run_factories import TINY_SETTINGS
 from tests.stack import LiveStudio
@@ -26,14 +26,6 @@ from webapp.runs import services as run_services
 from webapp.runs.models import Run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, studio: LiveStudio) -> None:
-    page.goto(studio.url + "/login/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def _drop_the_socket(page: Page, studio: LiveStudio) -> None:
@@ -71,7 +63,7 @@ def test_it_follows_an_import_across_a_server_restart(
     upload = SimpleUploadedFile("faces.zip", emotion_zip(), content_type="application/zip")
     with mock.patch("webapp.jobs.enqueue_dataset_import"):  # held back until the server is down
         dataset_import = dataset_services.dataset_upload_create(team=team, user=alice, name="Lab faces", upload=upload)
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     page.goto(f"{live_studio.url}/datasets/{dataset_import.dataset_id}/")
     expect(page.locator(".import")).to_have_attribute("data-status", "queued")
 
@@ -91,7 +83,7 @@ def test_it_follows_a_job_across_a_server_restart(
 ) -> None:
     use_live_media(settings, live_studio)
     run = _held_job(team=team, user=alice, epochs=2)  # queued once the server is down
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     page.goto(f"{live_studio.url}/jobs/{run.pk}/")
     expect(page.locator("#run-status [data-role=status]")).to_have_text("Queued")
 
@@ -119,7 +111,7 @@ def test_it_stops_reconnecting_once_the_user_is_signed_out(
 ) -> None:
     use_live_media(settings, live_studio)
     run = _held_job(team=team, user=alice, epochs=1)  # stays queued: the page keeps its feed open
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     page.goto(f"{live_studio.url}/jobs/{run.pk}/")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
 

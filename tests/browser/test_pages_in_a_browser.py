@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
-from tests.factories import PASSWORD, WorkerHeartbeatFactory
+from tests.browser.conftest import sign_in
+from tests.factories import WorkerHeartbeatFactory
 from tests.live_jobs import face_version_create, use_live_media
 from tests.run_factories import RunFactory, finished_run_create
 from tests.stack import LiveStudio
@@ -25,14 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 PHONE = {"width": 390, "height": 844}
 SEEN = re.compile(r"^(just now|\d+ s ago)$")
-
-
-def _sign_in(page: Page, studio: LiveStudio) -> None:
-    page.goto(studio.url + "/login/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def _jobs(team: Team, version: DatasetVersion) -> list[Run]:
@@ -63,7 +56,7 @@ def test_every_changed_page_fits_a_phone_without_sideways_scrolling(
     use_live_media(settings, live_studio)
     version = face_version_create(team=team, user=alice)
     jobs = _jobs(team, version)
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     page.set_viewport_size(PHONE)
     paths = [
         "/",
@@ -85,7 +78,7 @@ def test_it_shows_all_seven_classes_of_every_confusion_matrix_at_1280_px(
     page: Page, live_studio: LiveStudio, alice: User, team: Team
 ) -> None:
     jobs = _jobs(team, RunFactory(team=team).dataset_version)
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     page.goto(live_studio.url + "/models/compare/?" + "&".join(f"runs={run.pk}" for run in jobs))
 
     tables = page.locator("table.confusion")
@@ -106,7 +99,7 @@ def test_it_plots_accuracy_against_cost_with_the_teacher_marked_apart(
     page: Page, live_studio: LiveStudio, alice: User, team: Team
 ) -> None:
     jobs = _jobs(team, RunFactory(team=team).dataset_version)
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     page.goto(live_studio.url + "/models/compare/?" + "&".join(f"runs={run.pk}" for run in jobs))
 
     expect(page.locator("#tradeoff-latency")).to_have_attribute("data-points", "4")
@@ -131,7 +124,7 @@ def test_a_finished_jobs_page_shows_what_it_ran_and_no_empty_legend(
     run.config = {**run.config, "epochs": 30}
     run.progress = {**run.progress, "epochs": 30}
     run.save()
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     page.goto(f"{live_studio.url}/jobs/{run.pk}/")
 
     expect(page.locator("#stat-epoch")).to_have_text("2 / 2")
@@ -147,7 +140,7 @@ def test_a_finished_jobs_page_shows_what_it_ran_and_no_empty_legend(
 
 
 def test_the_status_page_lists_a_new_worker_without_a_reload(page: Page, live_studio: LiveStudio, alice: User) -> None:
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     page.goto(live_studio.url + "/status/")
     expect(page.locator("#workers")).to_contain_text(live_studio.worker_hostname)
     expect(page.locator("#workers [data-role=seen]").first).to_have_text(SEEN)
@@ -165,7 +158,7 @@ def test_the_status_page_lists_a_new_worker_without_a_reload(page: Page, live_st
 def test_the_dashboard_shows_a_new_job_without_a_reload(
     page: Page, live_studio: LiveStudio, alice: User, team: Team
 ) -> None:
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     expect(page.locator("#latest-jobs")).to_contain_text("No jobs yet")
 
     run = RunFactory(team=team)

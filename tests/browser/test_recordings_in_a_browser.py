@@ -15,8 +15,7 @@ from django.conf import settings as django_settings
 from playwright.sync_api import Browser, Page, Request, Route, expect
 from pytest_django.fixtures import Settings
 
-from tests.browser.conftest import wait_for_true
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in, wait_for_true
 from tests.live_jobs import use_live_media
 from tests.recording_files import clip
 from tests.stack import LiveStudio
@@ -26,14 +25,6 @@ from webapp.recordings.models import Recording, RecordingUpload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 WORK_S = 150_000  # ms: preparing and analysing on a CPU worker shared with the rest of the suite
-
-
-def _sign_in(page: Page, studio: LiveStudio) -> None:
-    page.goto(studio.url + "/login/?next=/recordings/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Recordings", exact=True)).to_be_visible()
 
 
 def _shots(page: Page, name: str) -> None:
@@ -54,7 +45,7 @@ def test_it_uploads_a_clip_draws_its_timeline_live_and_reports_on_it(
     page: Page, browser: Browser, live_studio: LiveStudio, alice: User, settings: Settings
 ) -> None:
     use_live_media(settings, live_studio)
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio, next_path="/recordings/", landing="Recordings")
     expect(page.get_by_role("heading", name="No recordings yet")).to_be_visible()
     _shots(page, "list-empty")
 
@@ -142,7 +133,7 @@ def test_an_upload_cut_off_resumes_after_a_reload(
     use_live_media(settings, live_studio)
     chunk = django_settings.STUDIO_UPLOAD_CHUNK_MB * 1024 * 1024
     file = _padded_clip(tmp_path, chunk + 300_000)
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio, next_path="/recordings/", landing="Recordings")
     sent: list[int] = []
 
     def first_chunk_only(route: Route, request: Request) -> None:

@@ -16,8 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
-from tests.browser.conftest import wait_for_true
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in, wait_for_true
 from tests.live_jobs import face_version_create, use_live_media
 from tests.review_factories import predictions_create, scoring_succeeded_create
 from tests.run_factories import finished_run_create
@@ -50,14 +49,6 @@ def version(team: Team, alice: User, live_studio: LiveStudio, settings: Settings
 @pytest.fixture
 def scoring(version: DatasetVersion) -> LabelScoring:
     return scoring_succeeded_create(version=version, flagged=20)
-
-
-def _sign_in(page: Page, studio: LiveStudio, email: str = "alice@example.com") -> None:
-    page.goto(studio.url + "/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def _open_reviewer(page: Page, studio: LiveStudio, version: DatasetVersion, scoring: LabelScoring) -> None:
@@ -96,7 +87,7 @@ def test_it_reviews_fifty_faces_from_the_keyboard_alone(
 ) -> None:
     labels = dict(version.items.values_list("pk", "label"))
     ranked = list(scoring.scores.order_by("rank").values_list("item_id", flat=True))
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     _open_reviewer(page, live_studio, version, scoring)
     page.evaluate(LATENCY_PROBE)
     # The page keeps a page of faces ahead; a robot's 40 keys a second should not outrun its first prefetch.
@@ -143,7 +134,7 @@ def test_it_refuses_to_overwrite_a_teammates_change_and_shows_it(
 ) -> None:
     first = scoring.scores.get(rank=1).item
     fear = 2 if first.label != 2 else 4
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     _open_reviewer(page, live_studio, version, scoring)
     assert _shown(page) == first.pk
     services.review_decide(version=version, item=first, user=bob, action="relabel", label=fear, expected_revision=0)
@@ -173,7 +164,7 @@ def test_it_decides_several_faces_at_once_in_the_grid(
     page: Page, live_studio: LiveStudio, alice: User, version: DatasetVersion, scoring: LabelScoring
 ) -> None:
     ranked = list(scoring.scores.order_by("rank").values_list("item_id", flat=True))
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     _open_reviewer(page, live_studio, version, scoring)
     page.keyboard.press("g")
     thumbs = page.locator("#thumbs .thumb")
@@ -202,7 +193,7 @@ def test_it_commits_the_review_and_stops_the_stale_tab(
     ranked = list(scoring.scores.order_by("rank").values_list("item_id", flat=True))
     labels = dict(version.items.values_list("pk", "label"))
     earlier = finished_run_create(team=version.team, dataset_version=version, accuracy=0.6)
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     _open_reviewer(page, live_studio, version, scoring)
     relabel_to = (labels[ranked[0]] + 1) % 7
     page.keyboard.press(CLASS_KEYS[relabel_to])
@@ -274,7 +265,7 @@ def test_the_review_page_follows_a_scoring_live_refuses_bad_folds_and_opens_a_co
         team=version.team, version=version, config=SCORING_SETTINGS, status=LabelScoring.Status.RUNNING,
         started_at=now, heartbeat_at=now, worker_hostname=live_studio.worker_hostname,
     )  # fmt: skip
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     page.goto(f"{live_studio.url}/review/?version={version.pk}")
     row = page.locator(f'tr[data-scoring-id="{scoring.pk}"]')
     expect(row.locator("[data-role=status]")).to_have_text("Running")
@@ -315,7 +306,7 @@ def test_the_reviewer_fits_1280_by_800_and_every_review_page_fits_a_phone(
 ) -> None:
     run = finished_run_create(team=version.team, dataset_version=version, accuracy=0.6)
     predictions_create(run=run)
-    _sign_in(page, live_studio)
+    sign_in(page, live_studio)
     _open_reviewer(page, live_studio, version, scoring)
     page.keyboard.press("Escape")
     for selector in ("#face-image", "#face-decision", ".class-buttons", ".other-buttons", "#face-top"):

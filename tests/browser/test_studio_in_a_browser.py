@@ -5,24 +5,17 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.stack import LiveStudio
 from webapp.accounts.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page: Page, studio: LiveStudio, password: str) -> None:
-    page.goto(studio.url + "/login/")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_it_signs_in_shows_the_worker_pings_it_and_signs_out(page: Page, live_studio: LiveStudio, alice: User) -> None:
     page.goto(live_studio.url + "/")
     expect(page).to_have_url(re.compile(r"/login/\?next=/$"))
-    _sign_in(page, live_studio, PASSWORD)
+    sign_in(page, live_studio, landing=None)
 
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     expect(page.locator(".page-head")).to_contain_text("Affect Lab")
@@ -39,7 +32,7 @@ def test_it_signs_in_shows_the_worker_pings_it_and_signs_out(page: Page, live_st
 
 
 def test_it_explains_wrong_credentials(page: Page, live_studio: LiveStudio, alice: User) -> None:
-    _sign_in(page, live_studio, "not-her-password")
+    sign_in(page, live_studio, password="not-her-password", landing=None)
     expect(page.get_by_role("alert")).to_have_text(
         "That email and password don't match an account. Check both and try again."
     )

@@ -6,16 +6,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.processes import alive, descendants
-from tests.stack import free_ports
+from tests.stack import free_ports, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -51,16 +49,12 @@ def test_it_gets_healthy_quickly_and_stops_everything_on_ctrl_c(tmp_path: Path) 
     env = _env(tmp_path)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
-    log = (tmp_path / "up.log").open("w")
-    started = time.monotonic()
+    log_path = tmp_path / "up.log"
+    log = log_path.open("w")
     studio = subprocess.Popen([*manage, "studio_up"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{env['STUDIO_PORT']}/healthz"
-        health = None
-        while time.monotonic() - started < 60 and not (health and health["ok"]):
-            time.sleep(0.5)
-            health = _healthz(url)
-        assert (health or {}).get("ok"), (tmp_path / "up.log").read_text()[-3000:]
+        wait_until(lambda: bool((_healthz(url) or {}).get("ok")), timeout=60, what="not healthy", log_path=log_path)
         children = descendants(studio.pid)
         assert len(children) >= 3  # redis, worker (and its pool), web
 
@@ -71,7 +65,7 @@ def test_it_gets_healthy_quickly_and_stops_everything_on_ctrl_c(tmp_path: Path) 
         if studio.poll() is None:
             studio.kill()
         log.close()
-    output = (tmp_path / "up.log").read_text()
+    output = log_path.read_text()
     assert "Sign in as admin@example.com" in output
     assert "Studio stopped; nothing left running." in output
 
@@ -84,13 +78,6 @@ def _processes(tmp_path: Path) -> dict[str, dict[str, object]]:
         return {}
 
 
-def _wait(condition: Callable[[], bool], *, timeout: float, log: Path) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, log.read_text()[-3000:]
-        time.sleep(0.5)
-
-
 def test_a_killed_worker_or_redis_is_restarted_and_the_studio_stays_up(tmp_path: Path) -> None:
     env = _env(tmp_path)
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -101,12 +88,13 @@ def test_a_killed_worker_or_redis_is_restarted_and_the_studio_stays_up(tmp_path:
     url = f"http://127.0.0.1:{env['STUDIO_PORT']}/healthz"
     healthy = lambda: bool((_healthz(url) or {}).get("ok"))  # noqa: E731
     try:
-        _wait(healthy, timeout=60, log=log_path)
+        wait_until(healthy, timeout=60, what="not healthy", log_path=log_path)
         for name in ("worker", "redis"):
             os.kill(int(_processes(tmp_path)[name]["pid"]), signal.SIGKILL)  # Celery's main process, redis-server
-            _wait(lambda name=name: _processes(tmp_path)[name]["restarts"] == 1, timeout=30, log=log_path)
+            restarted = lambda name=name: _processes(tmp_path)[name]["restarts"] == 1  # noqa: E731
+            wait_until(restarted, timeout=30, what=f"{name} not restarted", log_path=log_path)
             assert _processes(tmp_path)[name]["last_exit_code"] == -signal.SIGKILL
-            _wait(healthy, timeout=60, log=log_path)
+            wait_until(healthy, timeout=60, what="not healthy again", log_path=log_path)
         assert studio.poll() is None
         children = descendants(studio.pid)
         studio.send_signal(signal.SIGINT)

@@ -33,14 +33,19 @@ def write_png_as(target: Path) -> Path:
     return target
 
 
+def _silence(pts: int) -> av.AudioFrame:
+    """1,024 samples of mono silence at 44.1 kHz, starting at sample `pts`."""
+    frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
+    frame.sample_rate, frame.pts = 44100, pts
+    return frame
+
+
 def write_audio_only(target: Path, *, seconds: float = 0.5) -> Path:
     """An AAC file with no picture."""
     with av.open(str(target), "w") as out:
         stream = out.add_stream("aac", rate=44100)
         for index in range(int(seconds * 44100 / 1024)):
-            frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
-            frame.sample_rate, frame.pts = 44100, index * 1024
-            out.mux(stream.encode(frame))
+            out.mux(stream.encode(_silence(index * 1024)))
         out.mux(stream.encode(None))
     return target
 
@@ -51,9 +56,7 @@ def write_empty_video_track(target: Path) -> Path:
         video = out.add_stream("libx264", rate=30)
         video.width, video.height, video.pix_fmt = 64, 64, "yuv420p"
         audio = out.add_stream("aac", rate=44100)
-        frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
-        frame.sample_rate, frame.pts = 44100, 0
-        out.mux(audio.encode(frame))
+        out.mux(audio.encode(_silence(0)))
         out.mux(audio.encode(None))
     return target
 
