@@ -12,6 +12,8 @@ Prints one JSON object; progress goes to stderr.
     python benchmarks/label_noise.py --noise 0 --contact-sheet top100.png --top 100 --device cuda
     # the average of two saved runs (same faces, same flips), ranked
     python benchmarks/label_noise.py --combine run1.npz run2.npz
+    # a second round: fold models that do not train on the 3,000 faces the saved runs rank most suspicious
+    python benchmarks/label_noise.py --device cuda --epochs 80 --exclude-top 3000 --first-round run1.npz run2.npz
     # four cross-fits (other folds, other seeds) averaged, every fold of each in its own process on one GPU (small
     # fold models leave most of it idle)
     python benchmarks/label_noise.py --device cuda --epochs 80 --repeats 4 --parallel-folds --out label_noise.json
@@ -183,6 +185,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--contact-sheet", type=Path, help="PNG of the top --top faces of the cleanlab ranking")
     parser.add_argument("--sheet-ranking", default="", help="FILTER_BY:RANKED_BY (default: the ranking module's)")
     parser.add_argument("--top", type=int, default=100)
+    parser.add_argument("--first-round", type=Path, nargs="+", help="--save-probs files whose average ranks the faces")
+    parser.add_argument("--exclude-top", type=int, default=0, help="train no fold model on the first round's top N")
     parser.add_argument("--repeats", type=int, default=1, help="cross-fits with other folds and seeds, averaged")
     parser.add_argument("--parallel-folds", action="store_true", help="each fold in its own process, then combined")
     parser.add_argument("--member", type=int, default=0, help=argparse.SUPPRESS)  # a --parallel-folds child's repeat
@@ -230,7 +234,7 @@ def write_part(path: Path, out: Any, member: int) -> None:
 
 
 def sequential_members(
-    args: argparse.Namespace, noisy: FaceArrays, cfg: TrainConfig, device: torch.device
+    args: argparse.Namespace, noisy: FaceArrays, cfg: TrainConfig, device: torch.device, exclude: np.ndarray | None
 ) -> tuple[list[np.ndarray], list[dict[str, Any]], float]:
     """The members' cross-fits one after another in this process (or, as a child, one fold of one member)."""
     members: list[np.ndarray] = []
@@ -239,7 +243,7 @@ def sequential_members(
     for member in [args.member] if args.part else range(args.repeats):
         only = None if args.only_fold is None else [args.only_fold]
         out = cross_fit_probs(noisy, cfg, folds=args.folds, device=device, seed=member_seed(args, member),
-                              tta_flip=not args.no_tta, only_folds=only,
+                              tta_flip=not args.no_tta, only_folds=only, exclude=exclude,
                               progress=lambda point: print_progress(point, last))  # fmt: skip
         if args.part:
             write_part(args.part, out, member)
@@ -249,14 +253,34 @@ def sequential_members(
     return members, metrics, seconds
 
 
-def combine(ranking: Any, paths: list[Path]) -> dict[str, Any]:
-    """The average of cross-fits saved by ``--save-probs`` on the same faces and flips, ranked like one run."""
+def load_saved(paths: list[Path]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The average probs of ``--save-probs`` files of the same faces and flips, their labels and their flips."""
     saved = [np.load(path) for path in paths]
     labels, flipped = saved[0]["labels"], saved[0]["flipped"]
     for path, one in zip(paths, saved, strict=True):
         if not (np.array_equal(one["labels"], labels) and np.array_equal(one["flipped"], flipped)):
             raise SystemExit(f"{path} holds other faces or other flips than {paths[0]}")
-    probs = np.mean(np.stack([one["probs"] for one in saved]), axis=0)
+    return np.mean(np.stack([one["probs"] for one in saved]), axis=0), labels, flipped
+
+
+def first_round_exclusion(args: argparse.Namespace, labels: np.ndarray, flipped: np.ndarray) -> np.ndarray | None:
+    """bool [N]: the ``--exclude-top`` faces the ``--first-round`` runs rank most suspicious (by self-confidence)."""
+    if not args.exclude_top:
+        return None
+    if not args.first_round:
+        raise SystemExit("--exclude-top needs --first-round")
+    probs, saved_labels, saved_flipped = load_saved(args.first_round)
+    if not (np.array_equal(saved_labels, labels) and np.array_equal(saved_flipped, flipped)):
+        raise SystemExit("--first-round files hold other faces or other flips than this run draws")
+    order = np.argsort(label_scores(labels, probs)["self_confidence"], kind="stable")
+    exclude = np.zeros(len(labels), dtype=bool)
+    exclude[order[: args.exclude_top]] = True
+    return exclude
+
+
+def combine(ranking: Any, paths: list[Path]) -> dict[str, Any]:
+    """The average of cross-fits saved by ``--save-probs`` on the same faces and flips, ranked like one run."""
+    probs, labels, flipped = load_saved(paths)
     return {
         "command": " ".join(sys.argv), "combined": [str(path) for path in paths], "faces": len(labels),
         "flipped": len(flipped), "out_of_sample_accuracy_given": float((probs.argmax(1) == labels).mean()),
@@ -278,10 +302,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     noisy = FaceArrays(faces.images, labels, faces.splits, faces.names, faces.class_names)
     device = resolve_device(args.device)
     cfg = train_config(args, device)
+    exclude = first_round_exclusion(args, labels, flipped)
     if args.parallel_folds:
         members, fold_metrics, seconds = parallel_folds(args, [a for a in argv if a != "--parallel-folds"])
     else:
-        members, fold_metrics, seconds = sequential_members(args, noisy, cfg, device)
+        members, fold_metrics, seconds = sequential_members(args, noisy, cfg, device, exclude)
         if args.part:
             return {}
     probs = np.mean(np.stack(members), axis=0)  # the members' average: each one's rows are all out-of-sample
@@ -296,6 +321,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "out_of_sample_accuracy_original": float((predicted == faces.labels).mean()),
         "fold_metrics": fold_metrics,
     }  # fmt: skip
+    if exclude is not None:
+        report["first_round"] = {"files": [str(path) for path in args.first_round], "excluded": int(exclude.sum()),
+                                 "excluded_flipped": int(exclude[flipped].sum())}  # fmt: skip
     if len(flipped):
         report["rankings"] = compare(ranking, labels, probs, flipped)
         if args.repeats > 1:  # each member alone, by the baseline's order

@@ -161,6 +161,7 @@ def cross_fit_probs(
     seed: int | None = None,
     tta_flip: bool = True,
     only_folds: Sequence[int] | None = None,
+    exclude: np.ndarray | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> OutOfSampleProbs:
     """Class probabilities [N, K] for every face of ``arrays`` (all splits), each from a model that never saw it.
@@ -194,6 +195,9 @@ def cross_fit_probs(
         only_folds: fit and predict only these folds (the others' rows stay NaN, as after a stop): several
             processes or GPUs can share one cross-fit, each taking some folds of the same seed, and their rows
             then fill each other's NaNs.
+        exclude: bool [N]; these faces train no fold model but are still predicted by the one that holds them
+            out (the folds are drawn as without it). For experiments: docs/results.md measures a second round
+            that leaves out a first round's suspects, and finds it ranks worse.
         clock: seconds, for the elapsed time and ETA (tests pass a fake one).
 
     Returns:
@@ -215,6 +219,7 @@ def cross_fit_probs(
         fold=fold, labels=arrays.labels.astype(np.int64), class_names=tuple(arrays.class_names), seed=seed,
         tta_flip=tta_flip, fingerprint=arrays.fingerprint(),
     )  # fmt: skip
+    keep = _kept_for_training(exclude, len(arrays))
     to_fit = range(folds) if only_folds is None else sorted(set(only_folds))
     if any(not 0 <= index < folds for index in to_fit):
         raise ValueError(f"only_folds must be within 0..{folds - 1}, got {list(only_folds or ())}")
@@ -223,27 +228,54 @@ def cross_fit_probs(
         if should_stop is not None and should_stop():
             out.stopped, out.stop_reason = True, "cancelled"
             break
-        result = _fit_fold(arrays, cfg, out, index, dev, FoldCallback(tracker, index, callbacks, should_stop))
+        callback = FoldCallback(tracker, index, callbacks, should_stop)
+        result = _fit_fold(arrays, cfg, out, index, dev, callback, keep=keep)
         if result.stopped:
             out.stopped, out.stop_reason = True, result.stop_reason or "cancelled"
             break
-        _predict_fold(arrays, cfg, out, index, dev, result)
+        _predict_fold(arrays, cfg, out, index, dev, result, keep=keep)
         tracker.predicted(index, result.epochs)
     out.seconds = clock() - tracker.started
     return out
 
 
+def _kept_for_training(exclude: np.ndarray | None, faces: int) -> np.ndarray:
+    """bool [N]: the faces fold models may train on (all but ``exclude``)."""
+    if exclude is None:
+        return np.ones(faces, dtype=bool)
+    exclude = np.asarray(exclude)
+    if exclude.dtype != bool or exclude.shape != (faces,):
+        raise ValueError(f"exclude must be a bool array of one entry per face ({faces}), got {exclude.dtype} "
+                         f"{exclude.shape}")  # fmt: skip
+    return ~exclude
+
+
 def _fit_fold(
-    arrays: FaceArrays, cfg: TrainConfig, out: OutOfSampleProbs, index: int, dev: torch.device, callback: Callback
+    arrays: FaceArrays,
+    cfg: TrainConfig,
+    out: OutOfSampleProbs,
+    index: int,
+    dev: torch.device,
+    callback: Callback,
+    *,
+    keep: np.ndarray,
 ) -> FitResult:
     folds = int(out.fold.max()) + 1
     logger.info("cross-fit: training fold %d of %d", index + 1, folds)
     run_cfg = fold_config(cfg, folds=folds, fold=index, seed=out.seed)
-    return fit(run_cfg, device=dev, callbacks=[callback], arrays=training_faces(arrays, out.fold != index))
+    train = training_faces(arrays, (out.fold != index) & keep)
+    return fit(run_cfg, device=dev, callbacks=[callback], arrays=train)
 
 
 def _predict_fold(
-    arrays: FaceArrays, cfg: TrainConfig, out: OutOfSampleProbs, index: int, dev: torch.device, result: FitResult
+    arrays: FaceArrays,
+    cfg: TrainConfig,
+    out: OutOfSampleProbs,
+    index: int,
+    dev: torch.device,
+    result: FitResult,
+    *,
+    keep: np.ndarray,
 ) -> None:
     held = np.flatnonzero(out.fold == index)
     probs = predict_probs(result.model, arrays.images[held], cfg, dev, tta_flip=out.tta_flip)
@@ -253,7 +285,7 @@ def _predict_fold(
     out.fold_metrics.append(
         FoldMetrics(
             fold=index,
-            train_faces=int((out.fold != index).sum()) - (inner_val.count if inner_val else 0),
+            train_faces=int(((out.fold != index) & keep).sum()) - (inner_val.count if inner_val else 0),
             inner_val_faces=inner_val.count if inner_val else 0,
             held_out_faces=len(held),
             epochs=result.epochs,

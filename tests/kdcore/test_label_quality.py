@@ -132,6 +132,36 @@ def test_processes_that_share_the_folds_fill_in_each_others_rows(
     assert np.array_equal(np.nanmean(np.stack([p.probs for p in parts]), 0), crossfit.out.probs)
 
 
+def test_excluded_faces_train_no_fold_model_but_are_still_predicted(
+    small_faces: FaceArrays, make_config: Callable[..., TrainConfig], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exclude = np.zeros(len(small_faces), dtype=bool)
+    exclude[::5] = True
+    trained_on: list[set[str]] = []
+    real_fit = cross_fit_module.fit
+
+    def spy(cfg: TrainConfig, **kwargs: Any) -> FitResult:
+        trained_on.append(set(kwargs["arrays"].names))
+        return real_fit(cfg, **kwargs)
+
+    monkeypatch.setattr(cross_fit_module, "fit", spy)
+    out = cross_fit_probs(small_faces, small_config(make_config), folds=FOLDS, exclude=exclude)
+
+    names = np.array(small_faces.names)
+    assert out.complete
+    for fold, seen in enumerate(trained_on):
+        assert seen == set(names[(out.fold != fold) & ~exclude])
+    expected = stratified_folds(small_faces.labels, 2, FOLDS, seed=out.seed)
+    assert np.array_equal(out.fold, expected)  # the same folds as without exclude
+
+
+def test_it_refuses_an_exclude_mask_of_another_length(
+    small_faces: FaceArrays, make_config: Callable[..., TrainConfig]
+) -> None:
+    with pytest.raises(ValueError, match="exclude must be a bool array"):
+        cross_fit_probs(small_faces, small_config(make_config), folds=FOLDS, exclude=np.zeros(3, dtype=bool))
+
+
 def test_it_refuses_a_fold_it_does_not_have(small_faces: FaceArrays, make_config: Callable[..., TrainConfig]) -> None:
     with pytest.raises(ValueError, match=r"only_folds must be within 0\.\.3"):
         cross_fit_probs(small_faces, small_config(make_config), folds=FOLDS, only_folds=[4])
