@@ -228,12 +228,13 @@ def cross_fit_probs(
         if should_stop is not None and should_stop():
             out.stopped, out.stop_reason = True, "cancelled"
             break
+        trained_on = (out.fold != index) & keep
         callback = FoldCallback(tracker, index, callbacks, should_stop)
-        result = _fit_fold(arrays, cfg, out, index, dev, callback, keep=keep)
+        result = _fit_fold(arrays, cfg, out, index, dev, callback, trained_on=trained_on)
         if result.stopped:
             out.stopped, out.stop_reason = True, result.stop_reason or "cancelled"
             break
-        _predict_fold(arrays, cfg, out, index, dev, result, keep=keep)
+        _predict_fold(arrays, cfg, out, index, dev, result, trained_on=trained_on)
         tracker.predicted(index, result.epochs)
     out.seconds = clock() - tracker.started
     return out
@@ -258,13 +259,12 @@ def _fit_fold(
     dev: torch.device,
     callback: Callback,
     *,
-    keep: np.ndarray,
+    trained_on: np.ndarray,
 ) -> FitResult:
     folds = int(out.fold.max()) + 1
     logger.info("cross-fit: training fold %d of %d", index + 1, folds)
     run_cfg = fold_config(cfg, folds=folds, fold=index, seed=out.seed)
-    train = training_faces(arrays, (out.fold != index) & keep)
-    return fit(run_cfg, device=dev, callbacks=[callback], arrays=train)
+    return fit(run_cfg, device=dev, callbacks=[callback], arrays=training_faces(arrays, trained_on))
 
 
 def _predict_fold(
@@ -275,7 +275,7 @@ def _predict_fold(
     dev: torch.device,
     result: FitResult,
     *,
-    keep: np.ndarray,
+    trained_on: np.ndarray,
 ) -> None:
     held = np.flatnonzero(out.fold == index)
     probs = predict_probs(result.model, arrays.images[held], cfg, dev, tta_flip=out.tta_flip)
@@ -285,7 +285,7 @@ def _predict_fold(
     out.fold_metrics.append(
         FoldMetrics(
             fold=index,
-            train_faces=int(((out.fold != index) & keep).sum()) - (inner_val.count if inner_val else 0),
+            train_faces=int(trained_on.sum()) - (inner_val.count if inner_val else 0),
             inner_val_faces=inner_val.count if inner_val else 0,
             held_out_faces=len(held),
             epochs=result.epochs,
